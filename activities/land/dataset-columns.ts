@@ -1,0 +1,38 @@
+import { normaliseColumnName } from '../../lake/column-names.js';
+import type { DatasetSpec } from './connector.js';
+
+/** A broken publisher contract (missing required column, unexpected envelope): permanent, never retried. */
+export class ContractError extends Error {
+  override name = 'ContractError';
+  constructor(
+    message: string,
+    readonly source: string,
+    readonly dataset: string,
+    readonly url?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A publisher's field name as the raw layer names it (`Code_Scolarité` → `code_scolarite`): lake/column-names.ts's rule. */
+export const normaliseColumn = normaliseColumnName;
+
+/**
+ * Checks the columns of a payload against its DatasetSpec: a missing required column is a ContractError naming
+ * the source, dataset, URL and column; returns the (normalised) columns the spec does not know, as schema drift.
+ */
+export function checkColumns(where: { source: string; dataset: string; url: string }, columns: string[], spec: DatasetSpec): string[] {
+  const present = new Set(columns.map(normaliseColumnName));
+  const missing = spec.requiredColumns.filter((c) => !present.has(c));
+  if (missing.length > 0) {
+    throw new ContractError(
+      `${where.source}: dataset ${where.dataset}: required column ${missing.map((c) => `"${c}"`).join(', ')} missing from ${where.url} (header of row 1; columns seen: ${[...present].slice(0, 12).join(', ')}${present.size > 12 ? ', …' : ''})`,
+      where.source,
+      where.dataset,
+      where.url,
+    );
+  }
+  if (!spec.knownColumns) return [];
+  const known = new Set(spec.knownColumns);
+  return [...present].filter((c) => !known.has(c));
+}

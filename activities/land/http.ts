@@ -1,0 +1,188 @@
+import pRetry, { AbortError } from 'p-retry';
+import pThrottle from 'p-throttle';
+import type { Logger } from 'pino';
+
+/** An HTTP failure that names the source and URL, and says whether trying again can help. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    message: string,
+    readonly source: string,
+    readonly url: string,
+    readonly status: number | undefined,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+    readonly body?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  url: string;
+  bytes: Uint8Array;
+  text(): string;
+  json<T = unknown>(): T;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array | FormData;
+  query?: Record<string, string | number | undefined>;
+  /** What the body must be; an HTML page where JSON was expected is a (retryable) error. */
+  expect?: 'json' | 'text' | 'bytes';
+  /** Statuses returned to the caller instead of thrown (e.g. 400 for skippable UAIs, 401 to re-login). */
+  acceptStatus?: number[];
+  timeoutMs?: number;
+}
+
+export interface HttpClientOptions {
+  source: string;
+  baseUrl: string;
+  /** Requests per second at most (the publisher's limit). */
+  ratePerSecond: number;
+  timeoutMs?: number;
+  /** Quick retries inside one activity attempt, before Temporal's own retry policy takes over. */
+  retries?: number;
+  /** Longest Retry-After honoured in-process; a longer one is thrown for Temporal to wait. */
+  maxInlineRetryAfterMs?: number;
+  signal?: AbortSignal;
+  log?: Logger;
+}
+
+type Throttled = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** One limiter per source and rate in the process: concurrent activities of a source share the publisher's limit. */
+const limiters = new Map<string, Throttled>();
+
+function limiter(source: string, ratePerSecond: number): Throttled {
+  const key = `${source}@${ratePerSecond}`;
+  let throttled = limiters.get(key);
+  if (!throttled) {
+    // Spread the allowance over the second (limit 1 per 1/rate s) rather than bursting it.
+    const rate = Math.max(0.001, ratePerSecond);
+    const throttle = rate >= 1 ? pThrottle({ limit: 1, interval: Math.max(1, Math.floor(1000 / rate)) }) : pThrottle({ limit: 1, interval: Math.round(1000 / rate) });
+    throttled = throttle(<T>(fn: () => Promise<T>) => fn()) as Throttled;
+    limiters.set(key, throttled);
+  }
+  return throttled;
+}
+
+/** Rate-limited, retrying fetch for one source, with errors that name the source and URL. */
+export class HttpClient {
+  requests = 0;
+  private readonly throttled: Throttled;
+
+  constructor(readonly options: HttpClientOptions) {
+    this.throttled = limiter(options.source, options.ratePerSecond);
+  }
+
+  url(path: string, query?: RequestOptions['query']): string {
+    const base = this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`;
+    const url = new URL(path.replace(/^\//, ''), base);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url.toString();
+  }
+
+  async request(path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    const url = this.url(path, opts.query);
+    const { source, retries = 3, maxInlineRetryAfterMs = 10_000, log } = this.options;
+    return pRetry(
+      async () => {
+        try {
+          return await this.throttled(() => this.once(url, opts));
+        } catch (error) {
+          if (error instanceof HttpError && !error.retryable) throw new AbortError(error);
+          if (error instanceof HttpError && (error.retryAfterMs ?? 0) > maxInlineRetryAfterMs) throw new AbortError(error);
+          throw error;
+        }
+      },
+      {
+        retries,
+        minTimeout: 250,
+        factor: 2,
+        signal: this.options.signal,
+        shouldRetry: ({ error }) => !(this.options.signal?.aborted ?? false) && error instanceof HttpError && error.retryable,
+        onFailedAttempt: async ({ error, attemptNumber }) => {
+          log?.warn({ source, url: redactUrl(url), attempt: attemptNumber, err: error.message }, 'request failed, retrying');
+          if (error instanceof HttpError && error.retryAfterMs) await sleep(error.retryAfterMs, this.options.signal);
+        },
+      },
+    );
+  }
+
+  private async once(url: string, opts: RequestOptions): Promise<HttpResponse> {
+    const { source } = this.options;
+    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs ?? 30_000;
+    const signals = [AbortSignal.timeout(timeoutMs), ...(this.options.signal ? [this.options.signal] : [])];
+    this.requests += 1;
+    const shown = redactUrl(url);
+    let response: Response;
+    let bytes: Uint8Array;
+    try {
+      response = await fetch(url, { method: opts.method ?? 'GET', headers: opts.headers, body: opts.body, signal: AbortSignal.any(signals) });
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      if (this.options.signal?.aborted) throw error;
+      const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : `connection failed or body truncated (${(error as Error).message})`;
+      throw new HttpError(`${source}: ${reason} on ${shown}`, source, shown, undefined, true);
+    }
+    const text = () => new TextDecoder('utf-8').decode(bytes);
+    const status = response.status;
+    if (status >= 400 && !(opts.acceptStatus ?? []).includes(status)) {
+      const body = text().slice(0, 300);
+      const retryable = status === 408 || status === 429 || status >= 500;
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      throw new HttpError(`${source}: HTTP ${status} on ${shown}${body ? `: ${body.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`, source, shown, status, retryable, retryAfterMs, body);
+    }
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared !== bytes.length) {
+      throw new HttpError(`${source}: truncated body on ${shown} (${bytes.length} of ${declared} bytes)`, source, shown, status, true);
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    if (opts.expect === 'json' && status < 400) {
+      const head = text().trimStart().slice(0, 20).toLowerCase();
+      if (contentType.includes('text/html') || head.startsWith('<!doctype') || head.startsWith('<html')) {
+        throw new HttpError(`${source}: got an HTML page instead of JSON on ${shown} (a gateway or maintenance page)`, source, shown, status, true);
+      }
+    }
+    return {
+      status,
+      headers: response.headers,
+      url: shown,
+      bytes,
+      text,
+      json<T>() {
+        try {
+          return JSON.parse(text()) as T;
+        } catch (error) {
+          throw new HttpError(`${source}: invalid JSON on ${shown} (${(error as Error).message})`, source, shown, status, true);
+        }
+      },
+    };
+  }
+}
+
+/** Retry-After as milliseconds (seconds or HTTP date). */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/** Drops query-string values that look like secrets before a URL reaches a log or an error. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:api[_-]?key|token|password|apikey|key)=)[^&]*/gi, '$1[REDACTED]');
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { sourceEnvPrefix, type SourceId } from '../../infra/config.js';
+import { Workspace } from '../../lake/duckdb-session.js';
+import { stageLanding } from '../../lake/landing.js';
+import { paths } from '../../lake/manifest.js';
+import { PreconditionFailed } from '../../lake/object-store.js';
+import { saveStaged, stageTable } from '../../lake/staged.js';
+import type { ActivityDeps, ActivityRuntime } from '../deps.js';
+import { FAILURE_TYPES, toFailure } from '../errors.js';
+import type { LandContext } from './connector.js';
+import { HttpClient } from './http.js';
+import { CONNECTORS } from './index.js';
+import { resolveScope } from './scopes.js';
+
+export interface LandSourceInput {
+  source: SourceId;
+  dataset: string;
+  period: string;
+  /** Codes to ask for, for per-item datasets; read from the lake (see scopes.ts) when absent. */
+  scope?: Record<string, string[]>;
+  /** Staged sets (landed earlier in the same run, not yet published) that the scope may come from. */
+  overlayStagedKeys?: string[];
+}
+
+export interface LandSourceResult {
+  source: SourceId;
+  dataset: string;
+  period: string;
+  /** Lake key of the staged raw table and its quarantine (publish reads it). */
+  stagedKey: string;
+  table: string;
+  rows: number;
+  quarantined: number;
+  requests: number;
+  rawKeys: number;
+  drift: { unknownColumns: string[]; unknownMeasures: string[] };
+  skipped: number;
+}
+
+/** Lands one dataset of one source for one period: original payloads kept, rows staged as Parquet, bad rows quarantined. */
+export async function landSource(deps: ActivityDeps, rt: ActivityRuntime, input: LandSourceInput): Promise<LandSourceResult> {
+  const { source, dataset, period } = input;
+  const connector = CONNECTORS[source];
+  const spec = connector?.datasets[dataset];
+  if (!spec) throw ApplicationFailure.nonRetryable(`${source}: no dataset "${dataset}"; datasets: ${Object.keys(connector?.datasets ?? {}).join(', ')}`, FAILURE_TYPES.notFound);
+  const sourceConfig = deps.config.sources[source];
+  const baseUrl = sourceConfig.url ?? deps.defaultSourceUrls[source];
+  if (!baseUrl) throw ApplicationFailure.nonRetryable(`${source}: no base URL; set ${sourceEnvPrefix(source)}_URL (or run with the bundled simulators)`, FAILURE_TYPES.config);
+  const table = `raw.${source.replace(/-/g, '_')}__${dataset}`;
+  const label = `${source}/${dataset}/${period}`;
+  const workDir = path.join(deps.config.workDir, 'land', `${source}-${dataset}-${period}-${process.pid}-${Date.now()}`);
+  await fs.mkdir(workDir, { recursive: true });
+  const log = deps.log.child({ source, dataset, period });
+  const rate = Number(sourceConfig.options.RATE ?? connector.ratePerSecond ?? 5);
+  const http = new HttpClient({ source, baseUrl, ratePerSecond: rate, timeoutMs: Number(sourceConfig.options.TIMEOUT_MS ?? 30_000), signal: rt.signal, log });
+  const rawKeys = new Set<string>();
+  // A beat every few seconds with the latest progress, so a silent single download never looks like a dead worker.
+  let latest: unknown = { step: 'starting' };
+  const beat = setInterval(() => rt.heartbeat(latest), 3_000);
+  const ctx: LandContext = {
+    source,
+    config: sourceConfig,
+    baseUrl,
+    http,
+    workDir,
+    log,
+    async saveRaw(bytes, ext, ds, p, identity) {
+      const key = paths.raw(source, ds, p, createHash('sha256').update(identity ?? bytes).digest('hex'), ext);
+      try {
+        await deps.store.putIfAbsent(key, Buffer.from(bytes));
+      } catch (error) {
+        if (!(error instanceof PreconditionFailed)) throw error; // same bytes already landed: nothing to do
+      }
+      rawKeys.add(key);
+      return key;
+    },
+    async loadRaw(key) {
+      const found = await deps.store.get(key);
+      if (!found) throw new Error(`${label}: raw payload ${key} is missing from the lake`);
+      return new Uint8Array(found.body);
+    },
+    checkpoint: rt.checkpoint,
+    heartbeat: (progress) => {
+      latest = progress;
+      rt.heartbeat(progress);
+    },
+    signal: rt.signal,
+  };
+  try {
+    const scope = input.scope ?? (await resolveScope(deps, source, dataset, input.overlayStagedKeys));
+    const report = await connector.land(ctx, { dataset, period, scope });
+    return await Workspace.with(async (ws) => {
+      const staged = await stageLanding(ws, report.files, spec, period, label);
+      const total = staged.rows + staged.quarantined;
+      if (total > 0 && staged.quarantined / total > deps.config.quarantineThreshold) {
+        throw ApplicationFailure.nonRetryable(
+          `${label}: ${staged.quarantined} of ${total} rows (${((100 * staged.quarantined) / total).toFixed(1)}%) break the contract, above the ${(100 * deps.config.quarantineThreshold).toFixed(1)}% threshold (DEVENIR_QUARANTINE_THRESHOLD); first: ${staged.sampleReasons.join(' | ')}`,
+          FAILURE_TYPES.quarantine,
+        );
+      }
+      const facts = {
+        url: report.sourceUrl,
+        validators: report.validators,
+        fetched_at: new Date().toISOString(),
+        raw_keys: [...new Set(report.files.map((f) => f.rawKey))].sort(),
+        drift: { unknownColumns: [...new Set([...report.drift.unknownColumns, ...staged.unknownColumns])].sort(), unknownMeasures: [...report.drift.unknownMeasures].sort() },
+        skipped: report.skipped,
+        requests: report.requests,
+        quarantined: staged.quarantined,
+      };
+      const landed = await stageTable(ws, deps.store, staged.landed, { name: table, partitionColumn: 'millesime', replace: [period], orderBy: ['_raw_key', '_raw_row'], localDir: workDir });
+      const quarantine = await stageTable(ws, deps.store, staged.quarantine, { name: `${table}__quarantine`, partitionColumn: 'millesime', replace: [period], orderBy: ['_raw_key', '_raw_row'], localDir: workDir });
+      landed.source = { [period]: facts };
+      landed.checks = [{ check: 'quarantine_share', passed: true, severity: 'error', message: `${staged.quarantined} of ${total} rows quarantined`, failing_rows: staged.quarantined }];
+      const stagedKey = await saveStaged(deps.store, [landed, quarantine]);
+      log.info({ rows: staged.rows, quarantined: staged.quarantined, requests: report.requests, drift: facts.drift }, 'landed');
+      return { source, dataset, period, stagedKey, table, rows: staged.rows, quarantined: staged.quarantined, requests: report.requests, rawKeys: rawKeys.size, drift: facts.drift, skipped: Object.keys(report.skipped).length };
+    });
+  } catch (error) {
+    throw toFailure(error);
+  } finally {
+    clearInterval(beat);
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,118 @@
+import type { DatasetSpec, LandContext, LandingFile, LandRequest } from './connector.js';
+import { checkColumns } from './dataset-columns.js';
+import { ConfigError } from '../../infra/config.js';
+import type { HttpResponse } from './http.js';
+import { recordColumns, writeNdjson } from './landing-writers.js';
+
+type Row = Record<string, unknown>;
+/** One identifier to look up, e.g. `{ type: 'uai', key: '0331707B' }`. */
+export interface LookupKey {
+  type: string;
+  key: string;
+}
+export interface LookupAnswer {
+  status: number;
+  url: string;
+  body: unknown;
+}
+export interface LookupBatchesOptions {
+  source: string;
+  spec: DatasetSpec;
+  keys: LookupKey[];
+  batchSize: number;
+  /** One request; statuses that mean "skip this identifier" (400, 404) are returned, not thrown. */
+  fetch(key: LookupKey): Promise<LookupAnswer>;
+  /** The records of a 200 answer. */
+  records(answer: LookupAnswer, key: LookupKey): Row[];
+}
+export interface LookupBatchesResult {
+  files: LandingFile[];
+  skipped: Record<string, string>;
+  unknownColumns: string[];
+  /** Identifiers already landed by an earlier attempt (from the checkpoint), not requested again. */
+  resumed: number;
+}
+/** Heartbeat checkpoint: the raw batch payloads already saved for this dataset and period. */
+interface Checkpoint {
+  dataset: string;
+  period: string;
+  batches: { rawKey: string; keys: string[] }[];
+}
+interface RawLine {
+  lookup_type: string;
+  lookup_key: string;
+  status: number;
+  url: string;
+  body: unknown;
+}
+
+const id = (k: LookupKey) => `${k.type}:${k.key}`;
+
+/** A lookup answer: the JSON body of a 200, the JSON or text of a skippable status (a 404 page need not be JSON). */
+export function lookupAnswer(res: HttpResponse): LookupAnswer {
+  if (res.status === 200) return { status: res.status, url: res.url, body: res.json() };
+  try {
+    return { status: res.status, url: res.url, body: JSON.parse(res.text()) as unknown };
+  } catch {
+    return { status: res.status, url: res.url, body: { error: res.text().slice(0, 200) } };
+  }
+}
+
+function previous(ctx: LandContext, request: LandRequest): Checkpoint['batches'] {
+  const c = ctx.checkpoint as Partial<Checkpoint> | undefined;
+  return c && c.dataset === request.dataset && c.period === request.period && Array.isArray(c.batches) ? c.batches : [];
+}
+
+/**
+ * Looks identifiers up in batches: each batch's answers are saved as one raw NDJSON payload and one landing file
+ * (records + `lookup_type`, `lookup_key`), and checkpointed in the heartbeat. A later attempt (or a run in the same
+ * period handed that checkpoint) rebuilds the saved batches from the lake and requests only the remaining identifiers.
+ */
+export async function landLookupBatches(ctx: LandContext, request: LandRequest, opts: LookupBatchesOptions): Promise<LookupBatchesResult> {
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
+    throw new ConfigError(`${opts.source}: batch size (DEVENIR_<SOURCE>_BATCH_SIZE) must be a positive integer, not ${opts.batchSize}`);
+  }
+  const batches = [...previous(ctx, request)];
+  const skipped: Record<string, string> = {};
+  const unknown = new Set<string>();
+  const files: LandingFile[] = [];
+  const landBatch = async (lines: RawLine[], rawKey: string) => {
+    const rows: Row[] = [];
+    for (const line of lines) {
+      const key = { type: line.lookup_type, key: line.lookup_key };
+      if (line.status !== 200) {
+        skipped[id(key)] = `HTTP ${line.status}${typeof line.body === 'object' && line.body && 'error' in line.body ? `: ${String((line.body as { error: unknown }).error)}` : ''}`;
+        continue;
+      }
+      const records = opts.records(line, key).map((r) => ({ ...r, lookup_type: key.type, lookup_key: key.key }));
+      if (records.length) for (const c of checkColumns({ source: opts.source, dataset: request.dataset, url: line.url }, recordColumns(records), opts.spec)) unknown.add(c);
+      rows.push(...records);
+    }
+    if (rows.length === 0) return;
+    const path = await writeNdjson(ctx.workDir, `${request.dataset}-${files.length + 1}`, rows);
+    files.push({ path, format: { kind: 'ndjson' }, rawKey });
+  };
+  for (const batch of batches) {
+    const text = new TextDecoder().decode(await ctx.loadRaw(batch.rawKey));
+    await landBatch(text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as RawLine), batch.rawKey);
+  }
+  const done = new Set(batches.flatMap((b) => b.keys));
+  const resumed = done.size;
+  const todo = [...new Map(opts.keys.map((k) => [id(k), k])).values()].filter((k) => !done.has(id(k)));
+  const total = done.size + todo.length;
+  const checkpoint = (): Checkpoint => ({ dataset: request.dataset, period: request.period, batches: batches.map((b) => ({ ...b })) });
+  for (let start = 0; start < todo.length; start += opts.batchSize) {
+    const lines: RawLine[] = [];
+    for (const key of todo.slice(start, start + opts.batchSize)) {
+      const answer = await opts.fetch(key);
+      lines.push({ lookup_type: key.type, lookup_key: key.key, status: answer.status, url: answer.url, body: answer.body });
+      if (lines.length % 10 === 0) ctx.heartbeat({ done: done.size + lines.length, total, checkpoint: checkpoint() });
+    }
+    const rawKey = await ctx.saveRaw(new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n')), 'ndjson', request.dataset, request.period);
+    await landBatch(lines, rawKey);
+    batches.push({ rawKey, keys: lines.map((l) => `${l.lookup_type}:${l.lookup_key}`) });
+    for (const l of lines) done.add(`${l.lookup_type}:${l.lookup_key}`);
+    ctx.heartbeat({ done: done.size, total, checkpoint: checkpoint() });
+  }
+  return { files, skipped, unknownColumns: [...unknown], resumed };
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { Workspace } from '../../lake/duckdb-session.js';
+import type { StagedTable } from '../../lake/lake.js';
+import { registerTables } from '../../lake/lake-views.js';
+import { overlayTables } from '../../lake/overlay.js';
+import { loadStaged } from '../../lake/staged.js';
+import type { ActivityDeps } from '../deps.js';
+
+interface ScopeQuery {
+  /** Raw tables the query reads; the scope is empty while one is missing. */
+  needs: string[];
+  /** scope key → SQL returning one column `code`. */
+  queries: Record<string, string>;
+}
+
+/**
+ * Which codes a per-item dataset asks its publisher for, read from what the lake already holds:
+ * the UAIs ACCE lists (InserJeunes per établissement), the organismes the apprenticeship catalogue names
+ * (QuiForme), the certifications the catalogues cite (Certif Info API).
+ */
+export const SCOPES: Record<string, ScopeQuery> = {
+  'inserjeunes/etablissements': {
+    needs: ['raw.acce__etablissements'],
+    queries: { uai: `select distinct numero_uai as code from raw.acce__etablissements where regexp_full_match(numero_uai, '[0-9]{7}[A-Z]') order by code` },
+  },
+  'quiforme/organismes': {
+    needs: ['raw.catalogue_apprentissage__formations'],
+    queries: {
+      uai: `select distinct code from (select unnest([etablissement_gestionnaire_uai, etablissement_formateur_uai]) as code from raw.catalogue_apprentissage__formations) where regexp_full_match(code, '[0-9]{7}[A-Z]') order by code`,
+      siret: `select distinct code from (select unnest([etablissement_gestionnaire_siret, etablissement_formateur_siret]) as code from raw.catalogue_apprentissage__formations) where regexp_full_match(code, '[0-9]{14}') order by code`,
+    },
+  },
+  'certifinfo-api/certifications': {
+    needs: ['raw.parcoursup__formations'],
+    queries: {
+      rncp: `select distinct code from (select trim(unnest(string_split(liste_rncp, ';'))) as code from raw.parcoursup__formations) where code <> '' order by code`,
+      sise: `select distinct codesise as code from raw.parcoursup__formations where regexp_full_match(codesise, '[0-9A-Z]{7}') order by code`,
+    },
+  },
+};
+
+/** The scope of `source/dataset` from the lake plus staged sets, or undefined when the dataset needs none. */
+export async function resolveScope(deps: ActivityDeps, source: string, dataset: string, overlayStagedKeys: string[] = []): Promise<Record<string, string[]> | undefined> {
+  const scope = SCOPES[`${source}/${dataset}`];
+  if (!scope) return undefined;
+  const snapshot = await deps.lake.lakeSnapshot();
+  const committed = snapshot ? await deps.lake.tables({ snapshot: snapshot.snapshot_id }) : new Map();
+  const staged: StagedTable[] = [];
+  for (const key of overlayStagedKeys) staged.push(...(await loadStaged(deps.store, key)));
+  const tables = overlayTables(committed, staged).filter((t) => scope.needs.includes(t.name));
+  if (tables.length < scope.needs.length) return Object.fromEntries(Object.keys(scope.queries).map((k) => [k, []]));
+  return Workspace.with(async (ws) => {
+    await registerTables(ws, deps.store, tables, path.join(deps.config.workDir, 'cache'));
+    const out: Record<string, string[]> = {};
+    for (const [key, query] of Object.entries(scope.queries)) out[key] = (await ws.rows<{ code: string }>(query)).map((r) => r.code);
+    return out;
+  });
+}

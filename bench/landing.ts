@@ -1,0 +1,65 @@
+/**
+ * Landing throughput: devenir's landing path (NDJSON → validation/quarantine → Parquet → content-addressed
+ * upload into a filesystem lake) against raw DuckDB (`read_json` → `COPY … parquet`) on the same generated
+ * InserJeunes-like file, each in its own process so peak RSS is its own. Usage: npm run bench -- landing [rows]
+ */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql, Workspace } from '../lake/duckdb-session.js';
+import { FsObjectStore } from '../lake/fs-store.js';
+import { stageLanding } from '../lake/landing.js';
+import { stageTable } from '../lake/staged.js';
+
+const COLUMNS = ['scope', 'scope_code', 'millesime', 'filiere', 'id_mesure', 'valeur_mesure', 'dimension', 'code', 'libelle_etab'];
+const MEASURES = ['nb_annee_term', 'nb_sortant', 'nb_poursuite_etudes', 'nb_en_emploi_6_mois', 'nb_en_emploi_12_mois', 'taux_emploi_6_mois'];
+
+/** Writes `rows` InserJeunes-like measure rows (the raw contract's columns) as NDJSON. */
+async function generate(file: string, rows: number): Promise<void> {
+  const out = createWriteStream(file);
+  for (let i = 0; i < rows; i++) {
+    const uai = `${String(100000 + (i % 90000)).padStart(7, '0')}${String.fromCharCode(65 + (i % 26))}`;
+    const line = `{"scope":"uai","scope_code":"${uai}","millesime":"2021_2022","filiere":"apprentissage","id_mesure":"${MEASURES[i % MEASURES.length]}","valeur_mesure":"${i % 120}","dimension":"id_formation_apprentissage","code":"${String(40000000 + (i % 5000))}","libelle_etab":null}\n`;
+    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise<void>((resolve) => { out.end(() => resolve()); });
+}
+
+async function devenirPath(file: string, dir: string): Promise<number> {
+  const store = new FsObjectStore(path.join(dir, 'lake'));
+  return Workspace.with(async (ws) => {
+    const staged = await stageLanding(ws, [{ path: file, format: { kind: 'ndjson', columns: COLUMNS }, rawKey: 'raw/bench/x.ndjson' }], { requiredColumns: ['scope_code', 'id_mesure'], patterns: { scope_code: '^[0-9]{7}[A-Z]$' }, notNull: ['code'] }, '2021_2022', 'bench');
+    await stageTable(ws, store, staged.landed, { name: 'raw.bench__rows', partitionColumn: 'millesime', replace: ['2021_2022'], orderBy: ['_raw_key', '_raw_row'], localDir: path.join(dir, 'work') });
+    return staged.rows;
+  });
+}
+
+async function duckdbPath(file: string, dir: string): Promise<number> {
+  return Workspace.with(async (ws) => {
+    const [{ Count }] = await ws.rows<{ Count: string }>(`copy (select * from read_json(${sql.str(file)}, format = 'newline_delimited')) to ${sql.str(path.join(dir, 'raw.parquet'))} (format parquet, compression zstd)`);
+    return Number(Count);
+  });
+}
+
+const [mode, file, dir] = process.argv.slice(2);
+if (mode === 'devenir' || mode === 'duckdb') {
+  const t = performance.now();
+  const rows = await (mode === 'devenir' ? devenirPath(file, dir) : duckdbPath(file, dir));
+  process.stdout.write(JSON.stringify({ rows, seconds: (performance.now() - t) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+} else {
+  const rows = Number(process.argv[3] ?? 1_000_000);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'devenir-bench-'));
+  const input = path.join(work, 'input.ndjson');
+  await generate(input, rows);
+  const self = fileURLToPath(import.meta.url);
+  const run = (m: string) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', self, m, input, work], { encoding: 'utf8' })) as { rows: number; seconds: number; maxRssMb: number };
+  const ours = run('devenir');
+  const raw = run('duckdb');
+  const mb = statSync(input).size / 1e6;
+  console.log(`landing benchmark: ${rows.toLocaleString('en')} InserJeunes-like rows, ${mb.toFixed(0)} MB of NDJSON, ${os.cpus().length} cores`);
+  console.log(`  devenir landing (validate + quarantine + Parquet + lake upload): ${ours.seconds.toFixed(2)} s, ${Math.round(ours.rows / ours.seconds).toLocaleString('en')} rows/s, peak RSS ${ours.maxRssMb.toFixed(0)} MB`);
+  console.log(`  raw DuckDB read_json → COPY parquet:                            ${raw.seconds.toFixed(2)} s, ${Math.round(raw.rows / raw.seconds).toLocaleString('en')} rows/s, peak RSS ${raw.maxRssMb.toFixed(0)} MB`);
+  console.log(`  ratio devenir / raw DuckDB throughput: ${(ours.rows / ours.seconds / (raw.rows / raw.seconds)).toFixed(2)}`);
+}

@@ -1,0 +1,42 @@
+// Lint rules, chiefly the architecture's import boundaries (see docs/architecture.md):
+// infra → activities → lake; workflows import activities by type only; lake imports no Temporal.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns, allowTypeImports = false) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns: patterns.map((p) => ({ ...p, allowTypeImports })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.devenir/**', 'coverage/**', 'data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', performance: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', fetch: 'readonly', Headers: 'readonly', Response: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: restrict(
+      [
+        { group: ['**/activities/**', '**/infra/**', '**/lake/**'], message: 'workflows import activities, infra and lake by type only (import type …): workflow code runs in the Temporal sandbox.' },
+        { group: ['node:*', 'fs', 'path', 'crypto', 'os', '@duckdb/*', '@aws-sdk/*', 'pino'], message: 'no I/O in workflow code: do it in an activity.' },
+      ],
+      true,
+    ),
+  },
+  {
+    files: ['lake/**/*.ts'],
+    rules: restrict([
+      { group: ['@temporalio/*'], message: 'lake/ must be usable without Temporal.' },
+      { group: ['**/activities/**', '**/workflows/**', '**/infra/**'], message: 'lake/ is the bottom layer: it imports nothing of devenir above it.' },
+    ]),
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: restrict([{ group: ['**/infra/**', '!**/infra/config.js'], message: 'activities do not import infra (the composition root); take what you need from ActivityDeps.' }]),
+  },
+);

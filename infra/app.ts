@@ -1,0 +1,42 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { openLake } from '../lake/open-lake.js';
+import type { Lake } from '../lake/lake.js';
+import { loadConfig, isS3Lake, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { servicesUp } from './services/index.js';
+import { connectClient } from './temporal.js';
+
+/** What a CLI command works with. */
+export interface App {
+  config: Config;
+  log: Logger;
+  lake(): Promise<Lake>;
+  client(): Promise<Client>;
+}
+
+/**
+ * The composition root of a CLI command: configuration from the environment, a logger, and — on demand —
+ * the lake and a Temporal client. With `ensureServices`, the local Temporal dev server (and SeaweedFS for an
+ * `s3://` lake with no endpoint configured) are installed and started first.
+ */
+export async function openApp(opts: { ensureServices?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<App> {
+  let config = loadConfig(opts.env ?? process.env);
+  const log = createLogger(config.logLevel);
+  if (opts.ensureServices) {
+    const up = await servicesUp(config, { log, s3: isS3Lake(config) });
+    config = { ...config, temporal: { ...config.temporal, address: up.temporalAddress, uiUrl: up.temporalUiUrl } };
+    if (up.s3 && isS3Lake(config) && !config.s3.endpoint) {
+      config = { ...config, s3: { ...config.s3, endpoint: up.s3.endpoint, accessKeyId: up.s3.accessKeyId, secretAccessKey: up.s3.secretAccessKey, region: up.s3.region } };
+    }
+    if (up.started.length) log.info({ started: up.started, ui: up.temporalUiUrl }, 'services started');
+  }
+  let lake: Promise<Lake> | undefined;
+  let client: Promise<Client> | undefined;
+  return {
+    config,
+    log,
+    lake: () => (lake ??= openLake({ lake: config.lake, s3: config.s3 })),
+    client: () => (client ??= connectClient(config)),
+  };
+}

@@ -1,0 +1,55 @@
+import { TRANSFORMS_DIR } from '../../activities/build/build-layers.js';
+import { diffSnapshots } from '../../lake/snapshot-diff.js';
+import { loadModels } from '../../lake/transform-runner.js';
+import type { App } from '../app.js';
+import { selector } from './query.js';
+import { UsageError } from './usage-error.js';
+
+/** `devenir snapshots list`: every lake snapshot, newest first, with its tags. */
+export async function listSnapshots(app: App, opts: { limit?: string }) {
+  const lake = await app.lake();
+  const tags = await lake.tags();
+  const history = await lake.lakeLog.history(Number(opts.limit ?? 50));
+  return history.map((s) => ({ snapshot: s.snapshot_id, created_at: s.created_at, message: s.message, tables: Object.keys(s.tables).length, tags: tags.filter((t) => t.snapshot_id === s.snapshot_id).map((t) => t.name).join(',') }));
+}
+
+/** `devenir snapshots show`: the tables of one snapshot with rows, files and snapshot ids. */
+export async function showSnapshot(app: App, opts: { snapshot?: string; tag?: string }) {
+  const lake = await app.lake();
+  const tables = await lake.tables(selector(opts));
+  return [...tables].map(([name, m]) => ({ table: name, table_snapshot: m.snapshot_id, rows: m.summary.rows, files: m.summary.files, millesimes: Object.keys(m.summary.partitions).join(','), checks_failed: m.checks.filter((c) => !c.passed).length }));
+}
+
+/** `devenir snapshots diff A B`: rows added, removed and changed per table and millésime. */
+export async function diff(app: App, from: string, to: string) {
+  if (!/^\d+$/.test(from) || !/^\d+$/.test(to)) throw new UsageError('diff takes two snapshot numbers, e.g. `devenir snapshots diff 3 4`');
+  const models = await loadModels(TRANSFORMS_DIR);
+  const keys = Object.fromEntries(models.map((m) => [m.id, m.contract.uniqueKey]));
+  const diffs = await diffSnapshots(await app.lake(), Number(from), Number(to), app.config.workDir, keys);
+  return diffs.flatMap((d) => (d.partitions.length ? d.partitions : [{ millesime: '', added: 0, removed: 0 }]).map((p) => ({ table: d.table, millesime: p.millesime, added: p.added, removed: p.removed, changed: 'changed' in p ? p.changed : '' })));
+}
+
+/** `devenir snapshots tag NAME [ID]`: freezes a snapshot (the current one by default) under a name. */
+export async function tag(app: App, name: string, id?: string) {
+  const lake = await app.lake();
+  const snapshot = id ? Number(id) : (await lake.lakeSnapshot())?.snapshot_id;
+  if (!snapshot) throw new UsageError('the lake has no snapshot yet: run `npm start` or `devenir refresh` first');
+  await lake.tag(name, snapshot);
+  return { tag: name, snapshot };
+}
+
+/** `devenir snapshots rollback ID|--tag`: a new snapshot pointing back at an older one's files. */
+export async function rollback(app: App, opts: { snapshot?: string; tag?: string }) {
+  const sel = selector(opts);
+  if (sel.snapshot === undefined && !sel.tag) throw new UsageError('say where to roll back to: a snapshot number or --tag NAME');
+  const lake = await app.lake();
+  const result = await lake.rollback(sel, `rollback/${sel.tag ?? sel.snapshot}/${new Date().toISOString()}`);
+  return { snapshot: result.snapshot?.snapshot_id, committed: result.committed, tables: result.tables.length };
+}
+
+/** `devenir snapshots gc`: deletes data files no snapshot references, older than the grace period. */
+export async function gc(app: App, opts: { graceHours?: string; dryRun?: boolean }) {
+  const lake = await app.lake();
+  const result = await lake.gc({ graceMs: Number(opts.graceHours ?? 168) * 3_600_000, dryRun: opts.dryRun });
+  return { deleted: result.deleted.length, kept: result.kept, dryRun: Boolean(opts.dryRun), files: result.deleted };
+}

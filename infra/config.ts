@@ -1,0 +1,133 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every source devenir lands, by its command-line id. */
+export const SOURCE_IDS = [
+  'inserjeunes',
+  'insersup',
+  'bcn',
+  'onisep',
+  'acce',
+  'catalogue-apprentissage',
+  'certifinfo',
+  'certifinfo-api',
+  'quiforme',
+  'parcoursup',
+] as const;
+export type SourceId = (typeof SOURCE_IDS)[number];
+
+/** Credential variables each source reads, as `DEVENIR_<SOURCE>_<NAME>`. */
+export const SOURCE_CREDENTIALS: Record<SourceId, readonly string[]> = {
+  inserjeunes: ['USERNAME', 'PASSWORD'],
+  insersup: ['API_KEY'],
+  bcn: ['API_KEY', 'LOGIN', 'PASSWORD'],
+  onisep: ['APP_ID', 'EMAIL', 'PASSWORD'],
+  acce: [],
+  'catalogue-apprentissage': ['USERNAME', 'PASSWORD'],
+  certifinfo: [],
+  'certifinfo-api': ['TOKEN'],
+  quiforme: ['TOKEN'],
+  parcoursup: [],
+};
+
+/** `catalogue-apprentissage` → `DEVENIR_CATALOGUE_APPRENTISSAGE`. */
+export function sourceEnvPrefix(source: SourceId): string {
+  return `DEVENIR_${source.toUpperCase().replace(/-/g, '_')}`;
+}
+
+export interface SourceConfig {
+  /** Base URL of the publisher's service; undefined means "use the bundled simulator". */
+  url?: string;
+  /** Extra URLs some sources need (e.g. `OPENDATA_URL`, `CSV_URL`), by suffix. */
+  urls: Record<string, string>;
+  /** Credentials by suffix (`USERNAME`, `API_KEY`…). Never logged. */
+  credentials: Record<string, string>;
+  /** Free options by suffix (`MODE`…). */
+  options: Record<string, string>;
+}
+
+const S3Schema = z.object({
+  endpoint: z.string().url().optional(),
+  region: z.string().default('us-east-1'),
+  accessKeyId: z.string().optional(),
+  secretAccessKey: z.string().optional(),
+  forcePathStyle: z.boolean().default(true),
+});
+
+const ConfigSchema = z.object({
+  home: z.string(),
+  lake: z.string().min(1),
+  workDir: z.string(),
+  temporal: z.object({
+    address: z.string().optional(),
+    namespace: z.string().default('default'),
+    taskQueuePrefix: z.string().default('devenir'),
+    uiUrl: z.string().default('http://127.0.0.1:8233'),
+  }),
+  s3: S3Schema,
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  quarantineThreshold: z.number().min(0).max(1).default(0.05),
+  rowDriftThreshold: z.number().min(0).default(0.5),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { sources: Record<SourceId, SourceConfig> };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates configuration from the environment (defaults: embedded lake under .devenir/). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const home = path.resolve(cwd, env.DEVENIR_HOME ?? '.devenir');
+  const lake = env.DEVENIR_LAKE ?? path.join(home, 'lake');
+  const num = (name: string) => (env[name] === undefined ? undefined : Number(env[name]));
+  const parsed = ConfigSchema.safeParse({
+    home,
+    lake: lake.startsWith('s3://') ? lake : path.resolve(cwd, lake),
+    workDir: path.resolve(cwd, env.DEVENIR_WORK_DIR ?? path.join(home, 'work')),
+    temporal: {
+      address: env.TEMPORAL_ADDRESS || undefined,
+      namespace: env.TEMPORAL_NAMESPACE || undefined,
+      taskQueuePrefix: env.DEVENIR_TASK_QUEUE_PREFIX || undefined,
+      uiUrl: env.TEMPORAL_UI_URL || undefined,
+    },
+    s3: {
+      endpoint: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined,
+      region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+      accessKeyId: env.AWS_ACCESS_KEY_ID || undefined,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY || undefined,
+      forcePathStyle: env.DEVENIR_S3_VIRTUAL_HOSTED === '1' ? false : true,
+    },
+    logLevel: env.LOG_LEVEL || undefined,
+    quarantineThreshold: num('DEVENIR_QUARANTINE_THRESHOLD'),
+    rowDriftThreshold: num('DEVENIR_ROW_DRIFT_THRESHOLD'),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration at ${issue.path.join('.')}: ${issue.message}. See README "Configuration".`);
+  }
+  const sources = Object.fromEntries(SOURCE_IDS.map((id) => [id, readSource(env, id)])) as Record<SourceId, SourceConfig>;
+  return { ...parsed.data, sources };
+}
+
+function readSource(env: NodeJS.ProcessEnv, source: SourceId): SourceConfig {
+  const prefix = `${sourceEnvPrefix(source)}_`;
+  // `DEVENIR_CERTIFINFO_API_URL` belongs to certifinfo-api, not to certifinfo.
+  const longer = SOURCE_IDS.map((id) => `${sourceEnvPrefix(id)}_`).filter((p) => p.length > prefix.length && p.startsWith(prefix));
+  const config: SourceConfig = { url: undefined, urls: {}, credentials: {}, options: {} };
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(prefix) || value === undefined || value === '') continue;
+    if (longer.some((p) => name.startsWith(p))) continue;
+    const suffix = name.slice(prefix.length);
+    if (suffix === 'URL') config.url = value;
+    else if (suffix.endsWith('_URL')) config.urls[suffix] = value;
+    else if (SOURCE_CREDENTIALS[source].includes(suffix)) config.credentials[suffix] = value;
+    else config.options[suffix] = value;
+  }
+  return config;
+}
+
+/** True when the lake root is an S3 URL. */
+export function isS3Lake(config: Pick<Config, 'lake'>): boolean {
+  return config.lake.startsWith('s3://');
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../activities/index.js';
+import type { Config, SourceId } from './config.js';
+import { openLake } from '../lake/open-lake.js';
+import { runContext } from './temporal.js';
+
+const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** The workflow bundle, built once per process (webpack, about a second). */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+  return bundle;
+}
+
+export interface RunningWorker {
+  /** Stops polling, lets running activities finish (up to the grace time), resolves when all are down. */
+  shutdown(): Promise<void>;
+  /** Resolves when the workers stop (after shutdown, or a fatal error). */
+  done: Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/**
+ * Starts the three workers of one lake: workflows, landing (I/O-bound, many slots) and building
+ * (DuckDB-bound, one slot, which also serialises publishing through the committer).
+ */
+export async function startWorker(config: Config, log: Logger, defaultSourceUrls: Partial<Record<SourceId, string>> = {}): Promise<RunningWorker> {
+  if (!runtimeInstalled) {
+    // The SDK's own chatter goes to debug; its warnings and errors (e.g. "Activity failed", with the error) to warn.
+    const forward = (level: 'debug' | 'warn') => (message: string, meta?: Record<string, unknown>) => log[level]({ temporal: true, ...meta, err: meta?.error }, message);
+    Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn: forward('warn'), error: forward('warn') } as never });
+    runtimeInstalled = true;
+  }
+  const ctx = runContext(config);
+  const lake = await openLake({ lake: config.lake, s3: config.s3 });
+  const activities = createActivities({ config, store: lake.store, lake, log, defaultSourceUrls });
+  const connection = await NativeConnection.connect({ address: config.temporal.address ?? '127.0.0.1:7233' });
+  const common = { connection, namespace: config.temporal.namespace, shutdownGraceTime: '10s' as const };
+  const workers = await Promise.all([
+    Worker.create({ ...common, taskQueue: ctx.queues.workflows, workflowBundle: await workflowBundle() }),
+    Worker.create({ ...common, taskQueue: ctx.queues.landing, activities, maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_LANDING_SLOTS ?? 8) }),
+    Worker.create({ ...common, taskQueue: ctx.queues.building, activities, maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_BUILDING_SLOTS ?? 1) }),
+  ]);
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+  });
+  log.debug({ queues: ctx.queues, lake: config.lake }, 'worker started');
+  return {
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}

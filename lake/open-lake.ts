@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { FsObjectStore } from './fs-store.js';
+import { Lake } from './lake.js';
+import type { ObjectStore } from './object-store.js';
+import { probeConditionalWrites, S3ObjectStore } from './s3-store.js';
+
+export interface LakeLocation {
+  /** A local folder, or `s3://bucket/prefix`. */
+  lake: string;
+  s3?: { endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+}
+
+const probed = new Map<string, boolean>();
+
+/**
+ * Opens the lake a location names. On S3 the server's conditional writes are probed once per process;
+ * where they are not enforced the store says so (`atomicConditionalWrites = false`) and commits must go
+ * through the single committer workflow.
+ */
+export async function openStore(location: LakeLocation): Promise<ObjectStore> {
+  if (!location.lake.startsWith('s3://')) return new FsObjectStore(path.resolve(location.lake));
+  const [bucket, ...rest] = location.lake.slice('s3://'.length).split('/');
+  const options = { bucket, prefix: rest.filter(Boolean).join('/'), region: location.s3?.region ?? 'us-east-1', endpoint: location.s3?.endpoint, accessKeyId: location.s3?.accessKeyId, secretAccessKey: location.s3?.secretAccessKey, forcePathStyle: location.s3?.forcePathStyle ?? true };
+  let conditional = probed.get(location.lake);
+  if (conditional === undefined) {
+    const probe = await probeConditionalWrites(new S3ObjectStore({ ...options, conditionalWrites: true }));
+    conditional = probe.ifNoneMatch && probe.ifMatch;
+    probed.set(location.lake, conditional);
+  }
+  return new S3ObjectStore({ ...options, conditionalWrites: conditional });
+}
+
+export async function openLake(location: LakeLocation): Promise<Lake> {
+  return new Lake(await openStore(location));
+}

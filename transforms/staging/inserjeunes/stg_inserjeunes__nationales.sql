@@ -1,0 +1,10 @@
+with mesures as (
+    select * from inserjeunes_mesures('raw.inserjeunes__nationales')
+),
+
+final as (
+    select * from mesures
+)
+
+select * from final
+order by scope_code, millesime, code_certification, filiere

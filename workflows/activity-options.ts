@@ -1,0 +1,35 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { RunContext } from './types.js';
+
+/** Failure types no retry can fix (see activities/errors.ts). */
+const PERMANENT = ['ContractError', 'QuarantineThresholdExceeded', 'ChecksFailed', 'ConfigError', 'NotFound', 'ExportError'];
+
+/** Landing: network-bound, long loops heartbeat a resumable cursor; transient errors retry with backoff for up to 2 h. */
+export function landingOptions(ctx: RunContext): ActivityOptions {
+  return {
+    taskQueue: ctx.queues.landing,
+    startToCloseTimeout: '2 hours',
+    heartbeatTimeout: (ctx.heartbeatTimeout ?? '2 minutes') as ActivityOptions['heartbeatTimeout'],
+    scheduleToCloseTimeout: '6 hours',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 40, nonRetryableErrorTypes: PERMANENT },
+  };
+}
+
+/** Building: DuckDB-bound, one or two at a time per worker. */
+export function buildingOptions(ctx: RunContext): ActivityOptions {
+  return {
+    taskQueue: ctx.queues.building,
+    startToCloseTimeout: '1 hour',
+    heartbeatTimeout: (ctx.heartbeatTimeout ?? '2 minutes') as ActivityOptions['heartbeatTimeout'],
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
+  };
+}
+
+/** Publishing and other short lake operations. */
+export function quickOptions(ctx: RunContext, queue: 'landing' | 'building' = 'building'): ActivityOptions {
+  return {
+    taskQueue: ctx.queues[queue],
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: PERMANENT },
+  };
+}

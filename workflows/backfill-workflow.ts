@@ -1,0 +1,67 @@
+import { ApplicationFailure, continueAsNew, setHandler, startChild } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { SourceId } from '../infra/config.js';
+import { progressQuery, refreshSourceWorkflow } from './refresh-source-workflow.js';
+import { newProgress, type RunContext } from './types.js';
+
+export interface BackfillInput extends RunContext {
+  source: SourceId;
+  millesimes: string[];
+  datasets?: string[];
+  /** Children in flight at once (default 2). */
+  parallelism?: number;
+  /** Carried across continue-as-new. */
+  outcome?: BackfillOutcome;
+}
+
+export interface BackfillOutcome {
+  done: string[];
+  alreadyDone: string[];
+  failed: Array<{ millesime: string; error: string }>;
+}
+
+const CHILDREN_PER_RUN = 50;
+
+/**
+ * Replays a list of millésimes, one child workflow each (`backfill/<source>/<millésime>`), a bounded number at
+ * a time. A millésime whose child already succeeded is not redone: re-running a backfill redoes only what
+ * failed or is missing. Long lists continue as new.
+ */
+export async function backfillWorkflow(input: BackfillInput): Promise<BackfillOutcome> {
+  const outcome: BackfillOutcome = input.outcome ?? { done: [], alreadyDone: [], failed: [] };
+  const progress = newProgress(`backfilling ${input.source}`);
+  progress.total = input.millesimes.length + outcome.done.length + outcome.alreadyDone.length + outcome.failed.length;
+  progress.done = progress.total - input.millesimes.length;
+  setHandler(progressQuery, () => progress);
+  const todo = input.millesimes.slice(0, CHILDREN_PER_RUN);
+  const later = input.millesimes.slice(CHILDREN_PER_RUN);
+  const parallelism = Math.max(1, input.parallelism ?? 2);
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const millesime = todo[next++];
+      try {
+        const child = await startChild(refreshSourceWorkflow, {
+          workflowId: `backfill/${input.source}/${millesime}`,
+          taskQueue: input.queues.workflows,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+          args: [{ queues: input.queues, committerId: input.committerId, source: input.source, datasets: input.datasets, periods: [millesime] }],
+        });
+        const result = await child.result();
+        outcome.done.push(millesime);
+        progress.rowsLanded += result.landed.reduce((n, l) => n + l.rows, 0);
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) outcome.alreadyDone.push(millesime);
+        else outcome.failed.push({ millesime, error: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message });
+      } finally {
+        progress.done += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallelism, todo.length) }, worker));
+  if (later.length) await continueAsNew<typeof backfillWorkflow>({ ...input, millesimes: later, outcome });
+  if (outcome.failed.length) {
+    throw ApplicationFailure.nonRetryable(`backfill of ${input.source}: ${outcome.failed.map((f) => `${f.millesime} failed (${f.error})`).join('; ')}; run it again to redo only those`, 'BackfillIncomplete', outcome);
+  }
+  return outcome;
+}

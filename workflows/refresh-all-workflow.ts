@@ -1,0 +1,76 @@
+import { ApplicationFailure, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { SourceId } from '../infra/config.js';
+import { nominalDate } from './nominal-date.js';
+import { publishViaCommitter } from './publish-via-committer.js';
+import { progressQuery, refreshSourceWorkflow, type RefreshSourceResult } from './refresh-source-workflow.js';
+import { newProgress, type RunContext } from './types.js';
+
+/** Referentials first (they give later sources their scopes), then what depends on them, then statistics. */
+export const REFRESH_STAGES: SourceId[][] = [
+  ['bcn', 'acce', 'onisep', 'certifinfo', 'catalogue-apprentissage', 'parcoursup'],
+  ['certifinfo-api', 'quiforme', 'inserjeunes', 'insersup'],
+];
+
+export interface RefreshAllInput extends RunContext {
+  /** Millésimes of the statistics sources (their defaults otherwise). */
+  periods?: string[];
+  date?: string;
+  /** Sources to leave out. */
+  skip?: SourceId[];
+}
+
+export interface RefreshAllResult {
+  snapshotId?: number;
+  committed?: boolean;
+  sources: Array<{ source: SourceId; rows: number; requests: number; error?: string }>;
+}
+
+/** Refreshes every source in dependency order, then builds every layer once and publishes one lake snapshot. */
+export async function refreshAllWorkflow(input: RefreshAllInput): Promise<RefreshAllResult> {
+  const progress = newProgress('landing referentials');
+  setHandler(progressQuery, () => progress);
+  const ctx: RunContext = { queues: input.queues, committerId: input.committerId };
+  const date = input.date ?? nominalDate();
+  const stagedKeys: string[] = [];
+  const sources: RefreshAllResult['sources'] = [];
+  const stages = REFRESH_STAGES.map((stage) => stage.filter((s) => !(input.skip ?? []).includes(s)));
+  progress.total = stages.flat().length;
+  for (const [i, stage] of stages.entries()) {
+    progress.step = i === 0 ? 'landing referentials' : 'landing statistics and lookups';
+    const overlay = [...stagedKeys];
+    const results = await Promise.all(
+      stage.map(async (source) => {
+        try {
+          const result = await executeChild(refreshSourceWorkflow, {
+            workflowId: `${workflowInfo().workflowId}/${source}`,
+            taskQueue: input.queues.workflows,
+            args: [{ ...ctx, source, date, periods: i > 0 ? input.periods : undefined, overlayStagedKeys: overlay, build: false, publish: false }],
+          });
+          progress.sourcesDone.push(source);
+          progress.rowsLanded += result.landed.reduce((n, l) => n + l.rows, 0);
+          progress.requests += result.landed.reduce((n, l) => n + l.requests, 0);
+          return { source, result };
+        } catch (error) {
+          const message = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
+          progress.sourcesFailed.push({ source, error: message });
+          return { source, error: message };
+        } finally {
+          progress.done += 1;
+        }
+      }),
+    );
+    for (const r of results) {
+      const landed = (r as { result?: RefreshSourceResult }).result;
+      if (landed) stagedKeys.push(...landed.stagedKeys);
+      sources.push({ source: r.source, rows: landed?.landed.reduce((n, l) => n + l.rows, 0) ?? 0, requests: landed?.landed.reduce((n, l) => n + l.requests, 0) ?? 0, error: (r as { error?: string }).error });
+    }
+  }
+  progress.step = 'building and publishing';
+  const published = await publishViaCommitter(ctx, { stagedKeys, message: `refresh-all ${date}`, idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}` }, true);
+  progress.step = 'done';
+  const failed = sources.filter((s) => s.error);
+  if (failed.length) {
+    throw ApplicationFailure.nonRetryable(`published snapshot ${published.snapshotId} without ${failed.map((f) => `${f.source} (${f.error})`).join('; ')}`, 'SourcesFailed', { snapshotId: published.snapshotId, sources });
+  }
+  return { snapshotId: published.snapshotId, committed: published.committed, sources };
+}

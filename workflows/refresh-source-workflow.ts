@@ -1,0 +1,66 @@
+import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { LandSourceResult } from '../activities/land/land-source.js';
+import type { SourceId } from '../infra/config.js';
+import { landingOptions, quickOptions } from './activity-options.js';
+import { publishViaCommitter } from './publish-via-committer.js';
+import { nominalDate } from './nominal-date.js';
+import { newProgress, type Progress, type RunContext } from './types.js';
+
+export const progressQuery = defineQuery<Progress>('progress');
+
+export interface RefreshSourceInput extends RunContext {
+  source: SourceId;
+  /** Datasets to land (all of the source's by default). */
+  datasets?: string[];
+  /** Millésimes to land (the connector's defaults otherwise); referentials use the nominal date. */
+  periods?: string[];
+  /** Nominal date `YYYY-MM-DD` (a schedule's time); defaults to the schedule's or the workflow's start time. */
+  date?: string;
+  scope?: Record<string, string[]>;
+  /** Staged sets to read as if published (refresh-all lands several sources before one publish). */
+  overlayStagedKeys?: string[];
+  /** Rebuild staging → matched → published before publishing (default true). */
+  build?: boolean;
+  /** Publish through the committer (default true); when false the staged keys are returned for the caller to publish. */
+  publish?: boolean;
+}
+
+export interface RefreshSourceResult {
+  source: SourceId;
+  landed: LandSourceResult[];
+  stagedKeys: string[];
+  snapshotId?: number;
+  committed?: boolean;
+  /** Tables that got a new snapshot (empty when nothing changed upstream). */
+  tablesChanged?: string[];
+}
+
+/** Lands one source (every dataset × period), then builds the layers and publishes one lake snapshot. */
+export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<RefreshSourceResult> {
+  const progress = newProgress('planning');
+  setHandler(progressQuery, () => progress);
+  const { planSource } = proxyActivities<Activities>(quickOptions(input, 'landing'));
+  const { landSource } = proxyActivities<Activities>(landingOptions(input));
+  const date = input.date ?? nominalDate();
+  const plan = await planSource({ source: input.source, datasets: input.datasets, periods: input.periods, date });
+  progress.total = plan.length;
+  progress.step = `landing ${input.source}`;
+  const landed = await Promise.all(
+    plan.map(async (p) => {
+      const result = await landSource({ source: input.source, dataset: p.dataset, period: p.period, scope: input.scope, overlayStagedKeys: input.overlayStagedKeys });
+      progress.done += 1;
+      progress.rowsLanded += result.rows;
+      progress.requests += result.requests;
+      return result;
+    }),
+  );
+  progress.sourcesDone.push(input.source);
+  const stagedKeys = landed.map((l) => l.stagedKey);
+  if (input.publish === false) return { source: input.source, landed, stagedKeys };
+  progress.step = input.build === false ? 'publishing' : 'building and publishing';
+  const periods = [...new Set(plan.map((p) => p.period))].join(',');
+  const published = await publishViaCommitter(input, { stagedKeys, message: `refresh ${input.source} ${periods}`, idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}` }, input.build !== false);
+  progress.step = 'done';
+  return { source: input.source, landed, stagedKeys, snapshotId: published.snapshotId, committed: published.committed, tablesChanged: published.tablesChanged };
+}

@@ -1,0 +1,28 @@
+/** Task queues and the committer of one lake; every workflow input carries them. */
+export interface RunContext {
+  queues: { workflows: string; landing: string; building: string };
+  /** Workflow id of the lake's single committer. */
+  committerId: string;
+  /** How long a silent activity may go before its worker is taken for dead (default 2 minutes). */
+  heartbeatTimeout?: string;
+}
+
+/** Progress that running workflows answer to the `progress` query. */
+export interface Progress {
+  step: string;
+  sourcesDone: string[];
+  sourcesFailed: Array<{ source: string; error: string }>;
+  rowsLanded: number;
+  requests: number;
+  done: number;
+  total: number;
+}
+
+export function newProgress(step = 'starting'): Progress {
+  return { step, sourcesDone: [], sourcesFailed: [], rowsLanded: 0, requests: 0, done: 0, total: 0 };
+}
+
+/** `2021_2022` → `2022`; `2022` stays. */
+export function lastYear(millesime: string): string {
+  return millesime.includes('_') ? millesime.split('_')[1] : millesime;
+}
