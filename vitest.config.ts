@@ -9,5 +9,6 @@ export default defineConfig({
     fileParallelism: false,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -32,7 +32,8 @@ let runtimeInstalled = false;
 export async function startWorker(config: Config, log: Logger, defaultSourceUrls: Partial<Record<SourceId, string>> = {}): Promise<RunningWorker> {
   if (!runtimeInstalled) {
     // The SDK's own chatter goes to debug; its warnings and errors (e.g. "Activity failed", with the error) to warn.
-    const forward = (level: 'debug' | 'warn') => (message: string, meta?: Record<string, unknown>) => log[level]({ temporal: true, ...meta, err: meta?.error }, message);
+    const forward = (level: 'debug' | 'warn') => (message: string, meta?: Record<string, unknown>) =>
+      log[/^No (activities|workflows) registered/.test(message) ? 'debug' : level]({ temporal: true, ...meta, err: meta?.error }, message);
     Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn: forward('warn'), error: forward('warn') } as never });
     runtimeInstalled = true;
   }

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { normaliseColumnNames } from './column-names.js';
 import { sql, type Workspace } from './duckdb-session.js';
@@ -31,6 +32,13 @@ async function rejectedRecordOffsets(ws: Workspace, rejectsTable: string): Promi
   return lines.map((l, i) => Number(l.n) - 1 - i);
 }
 
+/** True for an empty (or whitespace-only) file: an answer with no records. */
+async function isBlank(file: string): Promise<boolean> {
+  const { size } = await fs.stat(file);
+  if (size > 4096) return false;
+  return (await fs.readFile(file, 'utf8')).trim() === '';
+}
+
 /** A contract broken beyond what quarantine can absorb (a required column is missing). */
 export class ContractError extends Error {
   override name = 'ContractError';
@@ -55,6 +63,7 @@ export async function stageLanding(ws: Workspace, inputs: LandingInput[], rules:
   const parts: string[] = [];
   const rejects: string[] = [];
   for (const [i, input] of inputs.entries()) {
+    if (await isBlank(input.path)) continue; // nothing published for this request (e.g. a millésime not out yet)
     const name = `input_${i}`;
     if (input.format.kind === 'ndjson') {
       // With the key list: one streaming pass. Without it, the whole file is sampled (so that no rare field is
@@ -77,6 +86,9 @@ export async function stageLanding(ws: Workspace, inputs: LandingInput[], rules:
     const rowNumber = rejectedBefore.length ? `row_number() over () + len(list_filter(${`[${rejectedBefore.join(', ')}]`}, x -> x < row_number() over ()))` : 'row_number() over ()';
     parts.push(`select ${select}, ${sql.str(input.rawKey)} as _raw_key, ${rowNumber} as _raw_row from ${name}`);
   }
+  // With no rows at all, the table still has the columns the dataset declares.
+  const declared = [...new Set([...rules.requiredColumns, ...(rules.knownColumns ?? [])])];
+  if (!parts.length) parts.push(`select ${[...declared.map((c) => `null::varchar as ${sql.id(c)}`), 'null::varchar as _raw_key', 'null::bigint as _raw_row'].join(', ')} where false`);
   await ws.run(`create temp view all_rows as ${parts.map((p) => `(${p})`).join(' union all by name ')}`);
   const present = new Set((await ws.rows<{ column_name: string }>(`describe all_rows`)).map((c) => c.column_name));
   const missing = rules.requiredColumns.filter((c) => !present.has(c));

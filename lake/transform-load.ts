@@ -8,6 +8,7 @@ import { MODEL_LAYERS, type MacroDef, type ModelDef, type ModelLayer } from './t
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 const REF = /\b(raw|staging|matched|published)\.([a-z_][a-z0-9_]*)\b/g;
+const VARIABLE = /getvariable\(\s*'([a-z_][a-z0-9_]*)'\s*\)/g;
 const RANK: Record<string, number> = { raw: -1, staging: 0, matched: 1, published: 2 };
 
 /** The raw tables of `transforms/sources.yml`: lineage columns plus the declared columns of each table. */
@@ -36,11 +37,13 @@ function stripComments(sql: string): string {
 
 async function sqlFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.sql'))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
+  const files: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await sqlFiles(file)));
+    else if (entry.isFile() && entry.name.endsWith('.sql')) files.push(file);
+  }
+  return files.sort();
 }
 
 async function loadMacros(dir: string): Promise<MacroDef[]> {
@@ -122,5 +125,6 @@ async function loadModel(file: string, layer: ModelLayer, sources: RawSources, m
     dependsOn: [...dependsOn].sort(),
     sources: [...raw].sort().map((table) => ({ table, columns: [...sources.tables[table], ...sources.lineage] })),
     macros: used,
+    variables: [...new Set([code, ...used.map((m) => m.sql)].flatMap((text) => [...text.matchAll(VARIABLE)].map((v) => v[1])))].sort(),
   };
 }

@@ -41,7 +41,7 @@ async function createMacros(connection: DuckDBConnection, models: readonly Model
 async function ensureRawTables(connection: DuckDBConnection, sources: RawSource[]): Promise<Set<string>> {
   const reader = await connection.runAndReadAll(
     `select table_name, list(column_name) as columns from information_schema.columns
-     where table_schema = 'raw' group by table_name`,
+     where table_catalog = current_database() and table_schema = 'raw' group by table_name`,
   );
   const present = new Map(reader.getRowObjectsJson().map((r) => [String(r.table_name), (r.columns as string[]) ?? []]));
   const missing = new Set<string>();
@@ -73,6 +73,10 @@ export async function runModels(
   options: RunModelsOptions = {},
 ): Promise<Record<string, ModelRunStat>> {
   const ordered = orderModels(models, { external: options.external });
+  for (const model of ordered) {
+    const absent = model.variables.filter((v) => options.params?.[v] === undefined);
+    if (absent.length > 0) throw new Error(`Model ${model.id} (${model.path}) needs the parameter(s) ${absent.join(', ')}`);
+  }
   for (const layer of ALL_LAYERS) await connection.run(`create schema if not exists ${layer}`);
   await setParams(connection, options.params ?? {});
   await createMacros(connection, ordered);

@@ -64,6 +64,8 @@ export interface ModelDef {
   sources: RawSource[];
   /** Macros it calls, directly or through other macros, in creation order. */
   macros: MacroDef[];
+  /** Run parameters it reads with `getvariable('<name>')`; runModels refuses to build it without them. */
+  variables: string[];
 }
 
 export type ParamValue = string | number | boolean;

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { DatasetSpec, SourceConnector } from './connector.js';
 import { normaliseColumnName } from '../../lake/column-names.js';
 import { ContractError, checkColumns } from './dataset-columns.js';
-import { decodeText, requestFile, writeCsv } from './landing-writers.js';
+import { decodeText, writeCsv } from './landing-writers.js';
 
 const cols = (s: string) => s.split(' ');
 const UAI = '^[0-9]{7}[A-Z]$';
@@ -50,7 +50,7 @@ export const acceConnector: SourceConnector = {
     const spec = DATASETS[request.dataset];
     if (!spec) throw new ContractError(`acce: unknown dataset ${request.dataset} (known: ${Object.keys(DATASETS).join(', ')})`, 'acce', request.dataset);
     const before = ctx.http.requests;
-    const res = await requestFile(ctx.http, `extract/${MEMBERS[request.dataset]}.csv`);
+    const res = await ctx.http.request(`extract/${MEMBERS[request.dataset]}.csv`, { expect: 'bytes' });
     const [header = [], ...rows] = parse(decodeText(res.bytes), { delimiter: ';', quote: '"', relax_quotes: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
     const unknownColumns = checkColumns({ source: 'acce', dataset: request.dataset, url: res.url }, header, spec);
     const rawKey = await ctx.saveRaw(res.bytes, 'csv', request.dataset, request.period);

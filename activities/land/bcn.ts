@@ -6,7 +6,7 @@ import { ContractError, checkColumns } from './dataset-columns.js';
 import { ConfigError } from '../../infra/config.js';
 import { credential } from './dev-credentials.js';
 import { HttpError, type HttpResponse } from './http.js';
-import { decodeText, recordColumns, requestFile, writeCsv, writeNdjson } from './landing-writers.js';
+import { decodeText, recordColumns, writeCsv, writeNdjson } from './landing-writers.js';
 
 interface Envelope {
   data?: unknown;
@@ -40,8 +40,8 @@ async function landFromApi(ctx: LandContext, request: LandRequest, spec: Dataset
   const unknownColumns = data.length ? checkColumns({ source: 'bcn', dataset: request.dataset, url: res.url }, recordColumns(data), spec) : [];
   // metadata.send_at is when the API answered, not when the table changed: the address hashes the data only.
   const rawKey = await ctx.saveRaw(res.bytes, 'json', request.dataset, request.period, new TextEncoder().encode(JSON.stringify(data)));
-  const path = await writeNdjson(ctx.workDir, request.dataset, data);
-  return { res, unknownColumns, file: { path, format: { kind: 'ndjson' as const }, rawKey } };
+  const landed = await writeNdjson(ctx.workDir, request.dataset, data);
+  return { res, unknownColumns, file: { ...landed, rawKey } };
 }
 
 /** Legacy export: pipe-delimited, ISO-8859-1, unquoted (values may hold a literal `"`), upper-case headers. */
@@ -50,7 +50,7 @@ async function landFromCsvExport(ctx: LandContext, request: LandRequest, spec: D
   const url = new URL('export/CSV', base.endsWith('/') ? base : `${base}/`);
   url.searchParams.set('n', request.dataset.toUpperCase());
   url.searchParams.set('separator', '|');
-  const res = await requestFile(ctx.http, url.toString());
+  const res = await ctx.http.request(url.toString(), { expect: 'bytes' });
   const [header = [], ...rows] = parse(decodeText(res.bytes), { delimiter: '|', quote: false, relax_column_count: true, skip_empty_lines: true }) as string[][];
   const unknownColumns = checkColumns({ source: 'bcn', dataset: request.dataset, url: res.url }, header, spec);
   const rawKey = await ctx.saveRaw(res.bytes, 'csv', request.dataset, request.period);

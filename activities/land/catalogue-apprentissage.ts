@@ -72,9 +72,9 @@ export const catalogueApprentissageConnector: SourceConnector = {
     const { records, first } = await readAll(ctx, request);
     const unknownColumns = records.length ? checkColumns({ source: SOURCE, dataset: request.dataset, url: first.url }, recordColumns(records), spec) : [];
     const rawKey = await ctx.saveRaw(new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n')), 'ndjson', request.dataset, request.period);
-    const path = await writeNdjson(ctx.workDir, request.dataset, records.map(withoutDuplicateId));
+    const landed = await writeNdjson(ctx.workDir, request.dataset, records.map(withoutDuplicateId));
     return {
-      files: [{ path, format: { kind: 'ndjson' }, rawKey }],
+      files: [{ ...landed, rawKey }],
       drift: { unknownColumns, unknownMeasures: [] },
       skipped: {},
       sourceUrl: first.url,

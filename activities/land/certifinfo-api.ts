@@ -14,9 +14,9 @@ const DATASETS: Record<string, DatasetSpec> = {
     period: 'fetch-date',
     requiredColumns: cols('code_certifinfo code_rncp code_scolarite code_sise code_certifinfo_ancien code_certifinfo_nouveau lookup_key lookup_type'),
     notNull: cols('code_certifinfo lookup_key lookup_type'),
-    patterns: { code_certifinfo: '^[0-9]+$', code_rncp: '^RNCP[0-9]+$', code_scolarite: '^[0-9A-Z]{8}$', code_sise: '^[0-9A-Z]{7}$', code_certifinfo_ancien: '^[0-9]+$', lookup_type: '^(certifinfo|rncp|cfd|sise)$' },
+    patterns: { code_certifinfo: '^[0-9]+$', code_rncp: '^RNCP[0-9]+$', code_scolarite: '^[0-9A-Z]{8}$', code_sise: '^[0-9A-Z]{7}$', code_certifinfo_ancien: '^[0-9]+$', code_certifinfo_nouveau: '^[0-9]+$', lookup_type: '^(certifinfo|rncp|cfd|sise)$' },
     knownColumns: cols(
-      'code_certifinfo intitule type_diplome code_type_diplome niveau_europeen code_rncp code_rs code_scolarite code_sise code_ideo etat etat_libelle date_maj annee_premiere_session annee_derniere_session certificateur valideur code_nsf code_formacode codes_rome code_certifinfo_ancien intitule_ancien code_rncp_ancien code_scolarite_ancien etat_ancien_libelle code_certifinfo_nouveau lookup_key lookup_type',
+      'code_certifinfo intitule type_diplome code_type_diplome niveau_europeen code_rncp code_rs code_scolarite code_sise code_ideo etat etat_libelle date_maj annee_premiere_session annee_derniere_session certificateur valideur code_nsf code_formacode codes_rome code_certifinfo_ancien intitule_ancien code_rncp_ancien code_scolarite_ancien etat_ancien_libelle code_certifinfo_nouveau codes_certifinfo_nouveaux lookup_key lookup_type',
     ),
   },
 };

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { DatasetSpec, SourceConnector } from './connector.js';
 import { normaliseColumnName } from '../../lake/column-names.js';
 import { ContractError, checkColumns } from './dataset-columns.js';
-import { decodeText, requestFile, writeCsv } from './landing-writers.js';
+import { decodeText, writeCsv } from './landing-writers.js';
 
 const cols = (s: string) => s.split(' ');
 const CFD = '^[0-9A-Z]{8}$';
@@ -43,7 +43,7 @@ export const certifinfoConnector: SourceConnector = {
     const before = ctx.http.requests;
     const kit = request.dataset === 'kit_apprentissage';
     const url = kit ? (ctx.config.urls.KIT_URL ?? 'kit-apprentissage/CodeDiplome_RNCP_latest_kit.csv') : `api/resources/${RESOURCE}/data/csv/`;
-    const res = await requestFile(ctx.http, url);
+    const res = await ctx.http.request(url, { expect: 'bytes' });
     // The référentiel is unquoted and its labels may hold a literal `"`; the kit is RFC 4180-quoted.
     const [header = [], ...rows] = parse(decodeText(res.bytes), { delimiter: ';', quote: kit ? '"' : false, relax_column_count: true, skip_empty_lines: true }) as string[][];
     const unknownColumns = checkColumns({ source: 'certifinfo', dataset: request.dataset, url: res.url }, header, spec);

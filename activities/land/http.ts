@@ -143,10 +143,19 @@ export class HttpClient {
       throw new HttpError(`${source}: truncated body on ${shown} (${bytes.length} of ${declared} bytes)`, source, shown, status, true);
     }
     const contentType = response.headers.get('content-type') ?? '';
-    if (opts.expect === 'json' && status < 400) {
-      const head = text().trimStart().slice(0, 20).toLowerCase();
+    if (opts.expect && status < 400) {
+      // A gateway or maintenance page answered with 200 in place of the data: worth another try.
+      const head = new TextDecoder('latin1').decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
       if (contentType.includes('text/html') || head.startsWith('<!doctype') || head.startsWith('<html')) {
-        throw new HttpError(`${source}: got an HTML page instead of JSON on ${shown} (a gateway or maintenance page)`, source, shown, status, true);
+        throw new HttpError(`${source}: got an HTML page instead of ${opts.expect === 'json' ? 'JSON' : 'data'} on ${shown} (a gateway or maintenance page)`, source, shown, status, true);
+      }
+    }
+    let parsed: unknown;
+    if (opts.expect === 'json' && status < 400) {
+      try {
+        parsed = JSON.parse(text());
+      } catch (error) {
+        throw new HttpError(`${source}: invalid JSON on ${shown} (${(error as Error).message})`, source, shown, status, true);
       }
     }
     return {
@@ -156,11 +165,14 @@ export class HttpClient {
       bytes,
       text,
       json<T>() {
-        try {
-          return JSON.parse(text()) as T;
-        } catch (error) {
-          throw new HttpError(`${source}: invalid JSON on ${shown} (${(error as Error).message})`, source, shown, status, true);
+        if (parsed === undefined) {
+          try {
+            parsed = JSON.parse(text());
+          } catch (error) {
+            throw new HttpError(`${source}: invalid JSON on ${shown} (${(error as Error).message})`, source, shown, status, true);
+          }
         }
+        return parsed as T;
       },
     };
   }

@@ -52,7 +52,7 @@ export async function landUaiLoop(ctx: LandContext, request: LandRequest, sessio
       else rows.push(...flattenIj(parseIjBody(body, url, dataset), { scope: 'uai', code: uai }, { url, dataset }, drift));
     }
     rawKeys.push(rawKey);
-    files.push({ path: await writeNdjson(ctx.workDir, `${dataset}-${String(rawKeys.length).padStart(4, '0')}`, rows), format: { kind: 'ndjson' }, rawKey });
+    files.push({ ...(await writeNdjson(ctx.workDir, `${dataset}-${String(rawKeys.length).padStart(4, '0')}`, rows)), rawKey });
   };
 
   for (const key of resumed?.rawKeys ?? []) await absorb(key, await ctx.loadRaw(key));

@@ -63,7 +63,7 @@ async function landScoped(ctx: LandContext, request: LandRequest, route: Route, 
     const scope: IjScope = { scope: route.scope, code, filiere: route.scope === 'france' ? code : undefined };
     return flattenIj(parseIjBody(res.text(), res.url, request.dataset), scope, { url: res.url, dataset: request.dataset }, drift);
   });
-  return { files: [{ path: await writeNdjson(ctx.workDir, request.dataset, rows), format: { kind: 'ndjson' as const }, rawKey }], skipped: {} };
+  return { files: [{ ...(await writeNdjson(ctx.workDir, request.dataset, rows)), rawKey }], skipped: {} };
 }
 
 /** Millésimes the DEPP has published by `today`: the last five, the latest ending two years before. */

@@ -80,10 +80,10 @@ export const insersupConnector: SourceConnector = {
     }
     const unknownColumns = records.length ? checkColumns({ source: 'insersup', dataset: request.dataset, url: res.url }, columns, spec) : [];
     const rawKey = await ctx.saveRaw(res.bytes, 'json', request.dataset, request.period);
-    const path = await writeNdjson(ctx.workDir, request.dataset, records.map(scalarsAsText));
+    const landed = await writeNdjson(ctx.workDir, request.dataset, records.map(scalarsAsText));
     ctx.heartbeat({ done: 1, total: 1 });
     return {
-      files: [{ path, format: { kind: 'ndjson' }, rawKey }],
+      files: [{ ...landed, rawKey }],
       drift: { unknownColumns, unknownMeasures: [] },
       skipped: {},
       sourceUrl: res.url,

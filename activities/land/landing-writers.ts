@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { HttpError, type HttpClient, type HttpResponse, type RequestOptions } from './http.js';
 
 /** One record as the raw layer lands it: top-level scalars as they are, nested objects and arrays as JSON text. */
 export function flattenRecord(record: Record<string, unknown>): Record<string, unknown> {
@@ -19,13 +18,21 @@ export function recordColumns(records: Iterable<Record<string, unknown>>): strin
   return [...seen];
 }
 
-/** Writes flattened records as one NDJSON landing file under the attempt's work folder; returns its path. */
-export async function writeNdjson(workDir: string, name: string, records: Iterable<Record<string, unknown>>): Promise<string> {
+/**
+ * Writes flattened records as one NDJSON landing file under the attempt's work folder. Returns its path and
+ * format, which lists every key written, so the landing step reads it in one pass with no schema inference.
+ */
+export async function writeNdjson(workDir: string, name: string, records: Iterable<Record<string, unknown>>): Promise<{ path: string; format: { kind: 'ndjson'; columns: string[] } }> {
   const lines: string[] = [];
-  for (const record of records) lines.push(JSON.stringify(flattenRecord(record)));
+  const columns = new Set<string>();
+  for (const record of records) {
+    const flat = flattenRecord(record);
+    for (const key of Object.keys(flat)) columns.add(key);
+    lines.push(JSON.stringify(flat));
+  }
   const file = path.join(workDir, `${name}.ndjson`);
   await writeFile(file, lines.length ? `${lines.join('\n')}\n` : '', 'utf8');
-  return file;
+  return { path: file, format: { kind: 'ndjson', columns: [...columns] } };
 }
 
 /** Writes a UTF-8 CSV landing file (RFC 4180 quoting where needed) under the attempt's work folder; returns its path. */
@@ -50,29 +57,4 @@ export function decodeText(bytes: Uint8Array): string {
   }
 }
 
-/**
- * GET of a file (CSV, text): like `http.request`, and a 200 HTML page in its place (gateway or maintenance page)
- * is retried the same number of times before it is thrown as a retryable HttpError.
- */
-export async function requestFile(http: HttpClient, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
-  const attempts = (http.options.retries ?? 3) + 1;
-  for (let attempt = 1; ; attempt += 1) {
-    const response = await http.request(url, { ...opts, expect: 'bytes' });
-    try {
-      assertNotHtml(response, http.options.source);
-      return response;
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 1)));
-    }
-  }
-}
 
-/** A 200 HTML page where a CSV file was expected (gateway or maintenance page) is a retryable error. */
-export function assertNotHtml(response: HttpResponse, source: string): void {
-  const contentType = response.headers.get('content-type') ?? '';
-  const head = new TextDecoder('latin1').decode(response.bytes.subarray(0, 64)).trimStart().toLowerCase();
-  if (contentType.includes('text/html') || head.startsWith('<!doctype') || head.startsWith('<html')) {
-    throw new HttpError(`${source}: got an HTML page instead of a CSV file on ${response.url} (a gateway or maintenance page)`, source, response.url, response.status, true);
-  }
-}

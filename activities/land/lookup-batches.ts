@@ -32,12 +32,13 @@ export interface LookupBatchesResult {
   /** Identifiers already landed by an earlier attempt (from the checkpoint), not requested again. */
   resumed: number;
 }
-/** Heartbeat checkpoint: the raw batch payloads already saved for this dataset and period. */
+/** Heartbeat checkpoint: lake keys of the raw batch payloads already saved (they hold the identifiers they answer). */
 interface Checkpoint {
   dataset: string;
   period: string;
-  batches: { rawKey: string; keys: string[] }[];
+  batches: string[];
 }
+/** One answer in a raw batch payload; `url` is relative to the base URL, so equal answers give equal payloads. */
 interface RawLine {
   lookup_type: string;
   lookup_key: string;
@@ -60,7 +61,7 @@ export function lookupAnswer(res: HttpResponse): LookupAnswer {
 
 function previous(ctx: LandContext, request: LandRequest): Checkpoint['batches'] {
   const c = ctx.checkpoint as Partial<Checkpoint> | undefined;
-  return c && c.dataset === request.dataset && c.period === request.period && Array.isArray(c.batches) ? c.batches : [];
+  return c && c.dataset === request.dataset && c.period === request.period && Array.isArray(c.batches) ? c.batches.filter((b) => typeof b === 'string') : [];
 }
 
 /**
@@ -72,6 +73,7 @@ export async function landLookupBatches(ctx: LandContext, request: LandRequest, 
   if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
     throw new ConfigError(`${opts.source}: batch size (DEVENIR_<SOURCE>_BATCH_SIZE) must be a positive integer, not ${opts.batchSize}`);
   }
+  const base = ctx.baseUrl.endsWith('/') ? ctx.baseUrl : `${ctx.baseUrl}/`;
   const batches = [...previous(ctx, request)];
   const skipped: Record<string, string> = {};
   const unknown = new Set<string>();
@@ -84,33 +86,35 @@ export async function landLookupBatches(ctx: LandContext, request: LandRequest, 
         skipped[id(key)] = `HTTP ${line.status}${typeof line.body === 'object' && line.body && 'error' in line.body ? `: ${String((line.body as { error: unknown }).error)}` : ''}`;
         continue;
       }
-      const records = opts.records(line, key).map((r) => ({ ...r, lookup_type: key.type, lookup_key: key.key }));
-      if (records.length) for (const c of checkColumns({ source: opts.source, dataset: request.dataset, url: line.url }, recordColumns(records), opts.spec)) unknown.add(c);
+      const where = { source: opts.source, dataset: request.dataset, url: new URL(line.url, base).toString() };
+      const records = opts.records({ ...line, url: where.url }, key).map((r) => ({ ...r, lookup_type: key.type, lookup_key: key.key }));
+      if (records.length) for (const c of checkColumns(where, recordColumns(records), opts.spec)) unknown.add(c);
       rows.push(...records);
     }
     if (rows.length === 0) return;
-    const path = await writeNdjson(ctx.workDir, `${request.dataset}-${files.length + 1}`, rows);
-    files.push({ path, format: { kind: 'ndjson' }, rawKey });
+    files.push({ ...(await writeNdjson(ctx.workDir, `${request.dataset}-${files.length + 1}`, rows)), rawKey });
   };
-  for (const batch of batches) {
-    const text = new TextDecoder().decode(await ctx.loadRaw(batch.rawKey));
-    await landBatch(text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as RawLine), batch.rawKey);
+  const done = new Set<string>();
+  for (const rawKey of batches) {
+    const lines = new TextDecoder().decode(await ctx.loadRaw(rawKey)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as RawLine);
+    for (const l of lines) done.add(`${l.lookup_type}:${l.lookup_key}`);
+    await landBatch(lines, rawKey);
   }
-  const done = new Set(batches.flatMap((b) => b.keys));
   const resumed = done.size;
   const todo = [...new Map(opts.keys.map((k) => [id(k), k])).values()].filter((k) => !done.has(id(k)));
   const total = done.size + todo.length;
-  const checkpoint = (): Checkpoint => ({ dataset: request.dataset, period: request.period, batches: batches.map((b) => ({ ...b })) });
+  const checkpoint = (): Checkpoint => ({ dataset: request.dataset, period: request.period, batches: [...batches] });
   for (let start = 0; start < todo.length; start += opts.batchSize) {
     const lines: RawLine[] = [];
     for (const key of todo.slice(start, start + opts.batchSize)) {
       const answer = await opts.fetch(key);
-      lines.push({ lookup_type: key.type, lookup_key: key.key, status: answer.status, url: answer.url, body: answer.body });
+      const url = answer.url.startsWith(base) ? answer.url.slice(base.length) : answer.url;
+      lines.push({ lookup_type: key.type, lookup_key: key.key, status: answer.status, url, body: answer.body });
       if (lines.length % 10 === 0) ctx.heartbeat({ done: done.size + lines.length, total, checkpoint: checkpoint() });
     }
     const rawKey = await ctx.saveRaw(new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n')), 'ndjson', request.dataset, request.period);
     await landBatch(lines, rawKey);
-    batches.push({ rawKey, keys: lines.map((l) => `${l.lookup_type}:${l.lookup_key}`) });
+    batches.push(rawKey);
     for (const l of lines) done.add(`${l.lookup_type}:${l.lookup_key}`);
     ctx.heartbeat({ done: done.size, total, checkpoint: checkpoint() });
   }

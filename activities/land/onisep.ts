@@ -18,8 +18,8 @@ const DATASETS: Record<string, DatasetSpec> = {
     period: 'fetch-date',
     requiredColumns: ['libelle_formation_principal', 'code_rncp'],
     notNull: ['libelle_formation_principal'],
-    // 2022 schema, then the current one (code_scolarite, url_et_id_onisep…).
-    knownColumns: cols('code_cnis sigle_type_formation libelle_type_formation libelle_formation_principal sigle_formation duree code_rncp niveau_rncp libelle_niveau_rncp tutelle lien_site_onisepfr domainesous_domaine code_scolarite url_et_id_onisep niveau_de_sortie_indicatif niveau_de_certification code_nsf date_de_modification'),
+    // The 2022 export's columns, then the current schema's (code_scolarite, url_et_id_onisep, domainesous-domaine…).
+    knownColumns: cols('code_cnis sigle_type_formation libelle_type_formation libelle_formation_principal sigle_formation duree code_rncp niveau_rncp libelle_niveau_rncp tutelle lien_site_onisep_fr domaine_sous_domaine code_scolarite url_et_id_onisep domainesous_domaine niveau_de_sortie_indicatif niveau_de_certification code_nsf date_de_modification'),
   },
   table_de_passage: {
     description: 'ONISEP table de passage codes certifications et formations (6152ccdf850ef): Certif Info ↔ Idéo ↔ RNCP ↔ CFD',
@@ -98,10 +98,10 @@ export const onisepConnector: SourceConnector = {
     if (mode !== 'download' && mode !== 'api') throw new ConfigError(`onisep: DEVENIR_ONISEP_MODE must be "download" or "api", not "${mode}"`);
     const { records, rawKey, res } = mode === 'api' ? await search(ctx, request) : await download(ctx, request);
     const unknownColumns = records.length ? checkColumns({ source: 'onisep', dataset: request.dataset, url: res.url }, recordColumns(records), spec) : [];
-    const path = await writeNdjson(ctx.workDir, request.dataset, records);
+    const landed = await writeNdjson(ctx.workDir, request.dataset, records);
     ctx.heartbeat({ done: records.length, total: records.length });
     return {
-      files: [{ path, format: { kind: 'ndjson' }, rawKey }],
+      files: [{ ...landed, rawKey }],
       drift: { unknownColumns, unknownMeasures: [] },
       skipped: {},
       sourceUrl: res.url,

@@ -7,7 +7,7 @@ import type { DatasetSpec, LandContext, LandingReport, SourceConnector } from '.
 import { checkColumns } from './dataset-columns.js';
 import { fetchOdsExport, scalarsAsText } from './esr-opendata.js';
 import type { HttpResponse } from './http.js';
-import { decodeText, recordColumns, requestFile, writeNdjson } from './landing-writers.js';
+import { decodeText, recordColumns, writeNdjson } from './landing-writers.js';
 
 const EXPORT_COLUMNS = [
   'uai_ges', 'uai_composante', 'lib_composante', 'lib_ins', 'uai_aff', 'lib_aff', 'academie', 'codeformation', 'libformation', 'codespecialite', 'libspecialite',
@@ -44,7 +44,7 @@ function exportText(res: HttpResponse): string {
 
 /** The formations export: `DEVENIR_PARCOURSUP_CSV_URL`, else `<base>/exports/listeFormationsInserJeunes.csv`. */
 async function landFormations(ctx: LandContext, period: string) {
-  const res = await requestFile(ctx.http, ctx.config.urls.CSV_URL ?? 'exports/listeFormationsInserJeunes.csv');
+  const res = await ctx.http.request(ctx.config.urls.CSV_URL ?? 'exports/listeFormationsInserJeunes.csv', { expect: 'bytes' });
   const text = exportText(res);
   const [header = []] = parse(text, { delimiter: ';', to_line: 1, bom: true }) as string[][];
   const unknownColumns = checkColumns({ source: 'parcoursup', dataset: 'formations', url: res.url }, header, DATASETS.formations);
@@ -58,8 +58,8 @@ async function landCartographie(ctx: LandContext, period: string) {
   const { res, records } = await fetchOdsExport(ctx, 'fr-esr-cartographie_formations_parcoursup', {}, 'cartographie');
   const unknownColumns = records.length ? checkColumns({ source: 'parcoursup', dataset: 'cartographie', url: res.url }, recordColumns(records), DATASETS.cartographie) : [];
   const rawKey = await ctx.saveRaw(res.bytes, 'json', 'cartographie', period);
-  const file = await writeNdjson(ctx.workDir, 'cartographie', records.map(scalarsAsText));
-  return { res, unknownColumns, file: { path: file, format: { kind: 'ndjson' as const }, rawKey } };
+  const landed = await writeNdjson(ctx.workDir, 'cartographie', records.map(scalarsAsText));
+  return { res, unknownColumns, file: { ...landed, rawKey } };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
 import type { App } from '../app.js';
 import { runContext, workflowUrl } from '../temporal.js';
+import { sampleMillesimes } from '../simulators/sample-data.js';
 import { startEmbedded } from './embedded.js';
 import { follow, startWorkflow } from './follow.js';
 import { printRows } from './output.js';
@@ -18,7 +19,9 @@ export async function start(app: App): Promise<void> {
   let result: RefreshAllResult;
   try {
     const client = await app.client();
-    const handle = await startWorkflow(app, client, 'refreshAllWorkflow', `refresh/all/${date}`, [{ ...runContext(app.config), date }], { source: 'all' });
+    // The simulators serve the millésimes of the bundled sample; a real service is asked for its defaults.
+    const periods = embedded.simulators ? sampleMillesimes() : undefined;
+    const handle = await startWorkflow(app, client, 'refreshAllWorkflow', `refresh/all/${date}`, [{ ...runContext(app.config), date, periods }], { source: 'all', millesime: periods?.join(',') });
     process.stderr.write(`refresh-all started: ${workflowUrl(app.config, handle.workflowId)}\n`);
     result = await follow<RefreshAllResult>(app, handle);
   } finally {

@@ -34,7 +34,9 @@ function build(): Index {
     codes_rome: [r.Code_Rome_1, r.Code_Rome_2, r.Code_Rome_3, r.Code_Rome_4, r.Code_Rome_5].filter(Boolean),
     code_certifinfo_ancien: orNull(r.Code_Ancien_Diplome), intitule_ancien: orNull(r['Intitulé_Ancien_Diplome']), code_rncp_ancien: r.Code_Ancien_RNCP ? `RNCP${r.Code_Ancien_RNCP}` : null,
     code_scolarite_ancien: orNull(r['Code_Ancien_Scolarité']), etat_ancien_libelle: orNull(r.Etat_Ancien_Diplome_Libelle),
-    code_certifinfo_nouveau: successors.get(r.Code_Diplome) ?? [],
+    // Like the RCO's `Code Certifinfo remplaçant`, one code: the most recent successor (highest code); all of them in the list.
+    code_certifinfo_nouveau: (successors.get(r.Code_Diplome) ?? []).reduce<string | null>((a, b) => (a === null || Number(b) > Number(a) ? b : a), null),
+    codes_certifinfo_nouveaux: successors.get(r.Code_Diplome) ?? [],
   }));
   const group = (key: string) => {
     const map = new Map<string, Certification[]>();

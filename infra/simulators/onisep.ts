@@ -10,14 +10,9 @@ const ONISEP_DATASET_IDS = { formations: '5fa591127f501', passage: '6152ccdf850e
 const tokens = new TokenBook();
 const datasets = new Map<string, Record<string, string>[]>();
 
-/** ONISEP's JSON key for a CSV column title: `libellé formation principal` → `libelle_formation_principal`, `domaine/sous-domaine` → `domainesous-domaine`. */
-function onisepKey(title: string): string {
-  return title.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9 _-]/g, '').trim().replace(/\s+/g, '_');
-}
-
+/** The real 2022 export, one JSON record per line of the CSV, keyed by its own column titles (`libellé formation principal`…). */
 function formations(): Record<string, string>[] {
-  const { columns, rows } = readSampleCsv('onisep/ideo-formations_initiales_en_france.csv', { delimiter: ';', encoding: 'utf-8' });
-  return rows.map((row) => Object.fromEntries(columns.map((c) => [onisepKey(c), row[c]])));
+  return readSampleCsv('onisep/ideo-formations_initiales_en_france.csv', { delimiter: ';', encoding: 'utf-8' }).rows;
 }
 
 /**
@@ -25,7 +20,7 @@ function formations(): Record<string, string>[] {
  * keeping published certifications linked to an Idéo formation (`codeIdeo2`) and to an RNCP or BCN code.
  */
 function tableDePassage(): Record<string, string>[] {
-  const libelles = new Map(formations().map((f) => [f.lien_site_onisepfr.split('/').pop() ?? '', f.libelle_formation_principal]));
+  const libelles = new Map(formations().map((f) => [f['lien site onisep.fr'].split('/').pop() ?? '', f['libellé formation principal']]));
   return certifInfoRows()
     .filter((r) => r.codeIdeo2.startsWith('FOR.') && r.Etat === '0' && (r.Code_RNCP || r['Code_Scolarité']))
     .map((r) => ({

@@ -35,7 +35,8 @@ function organismes(): Map<string, Organisme> {
       if (uai && !known.uais.includes(uai)) known.uais.push(uai);
       return;
     }
-    const label = [o.address, o.postal, o.commune].filter(Boolean).join(' ') || null;
+    // BAN-style label; some real catalogue addresses already end with the postcode and town.
+    const label = o.address && o.postal && o.address.includes(o.postal) ? o.address : [o.address, o.postal, o.commune].filter(Boolean).join(' ') || null;
     bySiret!.set(siret, {
       siret, siren: siret.slice(0, 9), uai, uais: uai ? [uai] : [], raison_sociale: o.name, enseigne: null, etat_administratif: 'A',
       insee: { siren: siret.slice(0, 9), siret, denomination: o.name, etat_administratif: 'A', activite_principale: o.naf ?? null, siege: null },

@@ -60,7 +60,8 @@ describe('acce connector against the ACCE simulator', () => {
         const etab = byUai.get(d["n°UAI de l'établissement"]);
         expect(etab, d["n°UAI de l'établissement"]).toBeDefined();
         expect(ascii(regionOf.get(etab!.academie) ?? '')).toBe(ascii(d['Région']));
-        expect(etab!.departement_insee_3.slice(0, 2)).toBe(d["n°UAI de l'établissement"].startsWith('620') ? '02' : d["n°UAI de l'établissement"].startsWith('720') ? '02' : etab!.departement_insee_3.slice(0, 2));
+        const prefix = d["n°UAI de l'établissement"].slice(0, 3);
+        expect(etab!.departement_insee_3).toBe(({ '620': '02A', '720': '02B' } as Record<string, string>)[prefix] ?? prefix);
         expect(etab!.nature_uai).toMatch(/^\d{3}$/);
       }
     }

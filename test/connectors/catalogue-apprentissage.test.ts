@@ -61,8 +61,11 @@ describe('catalogue-apprentissage connector against the catalogue simulator', ()
       expect(f, String(r.id_action)).toMatchObject({ cfd: r.cfd, rncp_code: r.rncp_code, id_certifinfo: r.id_certifinfo, etablissement_gestionnaire_siret: r.etablissement_gestionnaire_siret, etablissement_formateur_uai: r.etablissement_formateur_uai });
       if (r.cfd && bcn.has(r.cfd)) expect(f!.intitule_long).toBe(bcn.get(r.cfd)!.LIBELLE_LONG_200);
     }
-    const withMef = landed.find((f) => f.cfd === '40025214' || (f.bcn_mefs_10 !== '[]' && f.id_action));
-    expect(JSON.parse(withMef!.bcn_mefs_10 as string)[0].mef10).toMatch(/^\d{10}$/);
+    // bcn_mefs_10: the open MEF of the formation's CFD in the real N_MEF.
+    const mefs = readSampleCsv('bcn/N_MEF.csv', { delimiter: ';', encoding: 'utf-8', quoted: false }).rows.filter((m) => !m.DATE_FERMETURE);
+    const cfd = rco.find((r) => r.cfd && mefs.some((m) => m.FORMATION_DIPLOME === r.cfd))!.cfd;
+    const generated = landed.find((f) => f.cfd === cfd && f.id_action)!;
+    expect(JSON.parse(generated.bcn_mefs_10 as string).map((m: { mef10: string }) => m.mef10)).toEqual(mefs.filter((m) => m.FORMATION_DIPLOME === cfd).map((m) => m.MEF));
   });
 
   it('lands établissements: the 2 real ones and one per SIRET of the RCO feed', async () => {

@@ -66,7 +66,9 @@ describe('certifinfo-api connector against the Certif Info API simulator', () =>
     const landed = rows(await certifinfoApiConnector.land(context().ctx, request));
     const successors = real.filter((r) => r.Code_Ancien_Diplome === predecessor).map((r) => r.Code_Diplome);
     expect(successors.length).toBeGreaterThan(0);
-    expect(JSON.parse(landed.find((r) => r.lookup_key === predecessor)!.code_certifinfo_nouveau as string)).toEqual(successors);
+    const row = landed.find((r) => r.lookup_key === predecessor)!;
+    expect(JSON.parse(row.codes_certifinfo_nouveaux as string)).toEqual(successors);
+    expect(row.code_certifinfo_nouveau).toBe(successors.reduce((a, b) => (Number(b) > Number(a) ? b : a)));
     const withOld = real.find((r) => r.Code_RNCP === '4863' && r.Code_Ancien_Diplome)!;
     expect(landed.find((r) => r.code_certifinfo === withOld.Code_Diplome)).toMatchObject({ code_certifinfo_ancien: withOld.Code_Ancien_Diplome, code_scolarite: withOld['Code_Scolarité'] || null });
     expect(landed.filter((r) => r.lookup_type === 'sise').every((r) => r.code_sise === sise.DIPLOME_SISE)).toBe(true);

@@ -63,8 +63,8 @@ describe('quiforme connector against the QuiForme simulator', () => {
     const first = context();
     sims.faults.add({ source, kind: 'status', status: 403, match: `uai=${scope.uai[8]}` });
     await expect(quiformeConnector.land(first.ctx, request)).rejects.toMatchObject({ status: 403, retryable: false });
-    const checkpoint = first.heartbeats.filter((h) => h.checkpoint).at(-1)!.checkpoint as { batches: { keys: string[] }[] };
-    expect(checkpoint.batches.flatMap((b) => b.keys)).toEqual(scope.uai.slice(0, 8).map((u) => `uai:${u}`));
+    const checkpoint = first.heartbeats.filter((h) => h.checkpoint).at(-1)!.checkpoint as { batches: string[] };
+    expect(checkpoint).toMatchObject({ dataset: 'organismes', period, batches: [expect.stringMatching(/^raw\/quiforme\/organismes\/2026-11-29\//), expect.any(String)] });
     sims.faults.clear();
     sims.requests.clear();
     const second = context({ checkpoint });

@@ -66,10 +66,10 @@ describe('Parcoursup appariement cascade', () => {
 
   const appariement = async (code: string) =>
     (await rows(db, `select methode, validite_code_certification, code_certification, filiere_donnee, uai, uai_role,
-      millesime, couverture, raison_non_couverture from matched.appariement_parcoursup where code_formation_accueil = '${code}'`))[0];
+      millesime_donnee, couverture, raison_non_couverture from matched.appariement_parcoursup where code_formation_accueil = '${code}'`))[0];
 
   test('normal: the formation\'s own CFD at its composante', async () => {
-    expect(await appariement('1')).toEqual({ methode: 'normal', validite_code_certification: 'valide', code_certification: '32000001', filiere_donnee: 'apprentissage', uai: '0750001A', uai_role: 'composante', millesime: M, couverture: 'couvert', raison_non_couverture: null });
+    expect(await appariement('1')).toEqual({ methode: 'normal', validite_code_certification: 'valide', code_certification: '32000001', filiere_donnee: 'apprentissage', uai: '0750001A', uai_role: 'composante', millesime_donnee: M, couverture: 'couvert', raison_non_couverture: null });
   });
 
   test('rncp, ideo and mne methods follow Certif Info and the apprenticeship catalogue', async () => {
@@ -100,7 +100,7 @@ describe('Parcoursup appariement cascade', () => {
   });
 
   test('supérieur: the SISE code read at the gestionnaire in the InserSup figures', async () => {
-    expect(await appariement('15')).toMatchObject({ methode: 'normal', code_certification: '2400074', filiere_donnee: 'superieur', uai: '0750015N', uai_role: 'gestionnaire', millesime: '2021', couverture: 'couvert' });
+    expect(await appariement('15')).toMatchObject({ methode: 'normal', code_certification: '2400074', filiere_donnee: 'superieur', uai: '0750015N', uai_role: 'gestionnaire', millesime_donnee: '2021', couverture: 'couvert' });
   });
 
   test('coverage counts per catalogue, method and reason', async () => {

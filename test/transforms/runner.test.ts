@@ -8,7 +8,7 @@ import { models, openDb, rows } from './support.js';
 const CONTRACT = { description: 'x', uniqueKey: ['k'], notNull: [], acceptedValues: {}, relationships: [], unique: [], rowDriftSeverity: 'error' as const };
 const model = (id: string, dependsOn: string[] = []): ModelDef => {
   const [layer, name] = id.split('.');
-  return { id, layer: layer as ModelDef['layer'], name, path: `${id}.sql`, sql: 'select 1 as k', contract: CONTRACT, dependsOn, sources: [], macros: [] };
+  return { id, layer: layer as ModelDef['layer'], name, path: `${id}.sql`, sql: 'select 1 as k', contract: CONTRACT, dependsOn, sources: [], macros: [], variables: [] };
 };
 
 async function project(files: Record<string, string>): Promise<string> {
@@ -30,6 +30,7 @@ describe('transform runner', () => {
     expect(first.sources[0].columns).toContain('_raw_key');
     expect(first.macros.map((m) => m.name)).toEqual(expect.arrayContaining(['code_au_format', 'code_normalise', 'date_parse']));
     expect(first.contract.uniqueKey).toEqual(['code_formation_diplome']);
+    expect(all.find((m) => m.id === 'published.stats_regionales')!.variables).toEqual(['secrecy_threshold']);
     for (const m of all) for (const dep of m.dependsOn) expect(ids.indexOf(dep)).toBeLessThan(ids.indexOf(m.id));
     expect(ids).toEqual(expect.arrayContaining(['published.stats_etablissements', 'published.couverture', 'matched.appariement_parcoursup']));
   });
@@ -80,6 +81,7 @@ describe('transform runner', () => {
     expect(again['published.p']).toMatchObject({ rows: 1, missingRaw: [] });
     expect(typeof again['published.p'].ms).toBe('number');
     expect(await rows(db, 'select * from published.p')).toEqual([{ k: 'x', seuil: 20 }]);
+    await expect(runModels(db, loaded)).rejects.toThrow(/Model staging.stg_src__t \(.*\) needs the parameter\(s\) seuil/);
   });
 
   test('runModels stops on a raw table lacking a declared column, naming both', async () => {

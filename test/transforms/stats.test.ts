@@ -92,6 +92,27 @@ describe('statistics', () => {
     ]);
   });
 
+  test('outputs do not depend on the order raw rows were landed in', async () => {
+    const input = [
+      ...inserjeunes(...REGION, '40000001', cohorte(30, 10, 10)),
+      ...inserjeunes(...REGION, '40000002', cohorte(25, 5, 10)),
+      ...inserjeunes('region', '02', '2020_2021', '40000001', cohorte(19, 5, 10)),
+    ];
+    const snapshot = async (raw: typeof input) => {
+      const db = await openDb();
+      await given(db, {
+        bcn__n_formation_diplome: [formation('40000001', { nouveaux: ['40000002'] }), formation('40000002'), formation('40000003')],
+        inserjeunes__regionales: raw,
+      });
+      await build(db);
+      const tables = await rows(db, `select table_name from information_schema.tables where table_schema = 'published' order by 1`);
+      const out: Record<string, unknown> = {};
+      for (const { table_name } of tables) out[String(table_name)] = await rows(db, `select * from published."${table_name}"`);
+      return JSON.stringify(out);
+    };
+    expect(await snapshot([...input].reverse())).toBe(await snapshot(input));
+  });
+
   test('the secrecy threshold is a parameter', async () => {
     const db = await openDb();
     await given(db, { inserjeunes__regionales: inserjeunes(...REGION, '40000001', cohorte(19, 5, 10)) });

@@ -157,8 +157,11 @@ methodes as (
         formation.catalogue,
         formation.formation_id,
         base.methode_base,
-        if(sens.inverse, if(base.methode_base = 'normal', 'inverse', base.methode_base || '_inverse'), base.methode_base)
-            as methode,
+        case
+            when not sens.inverse then base.methode_base
+            when base.methode_base = 'normal' then 'inverse'
+            else base.methode_base || '_inverse'
+        end as methode,
         base.rang + if(sens.inverse, 4, 0) as methode_rang,
         if(sens.inverse, if(formation.filiere = 'pro', 'apprentissage', 'pro'), formation.filiere) as filiere_cible
     from formations as formation

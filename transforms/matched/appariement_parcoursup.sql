@@ -39,7 +39,7 @@ final as (
             as uai_role,
         appariement.uai_donnee,
         appariement.uai_donnee_type,
-        appariement.millesime,
+        appariement.millesime_donnee,
         appariement.couverture,
         appariement.raison_non_couverture,
         formation.capacite

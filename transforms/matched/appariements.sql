@@ -84,7 +84,8 @@ couvertures as (
         *,
         case
             when nb_annee_term is null then 'non couvert'
-            when nb_annee_term < getvariable('secrecy_threshold') then 'sous le seuil de ' || getvariable('secrecy_threshold')::varchar
+            when nb_annee_term < getvariable('secrecy_threshold')
+                then 'sous le seuil de ' || getvariable('secrecy_threshold')::varchar
             when taux_en_formation is not null and taux_en_emploi_6_mois is not null and taux_autres_6_mois is not null
                 then 'couvert'
             else 'non couvert'
@@ -172,11 +173,12 @@ final as (
         couvert.uai_priorite,
         couvert.uai_donnee,
         couvert.uai_donnee_type,
-        couvert.millesime,
+        couvert.millesime as millesime_donnee,
         coalesce(couvert.couverture, 'non couvert') as couverture,
         case
             when couvert.catalogue is not null then null
-            when non_couvert.validite_code_certification = 'plusieurs codes' then 'plusieurs formations en annee terminale'
+            when non_couvert.validite_code_certification = 'plusieurs codes'
+                then 'plusieurs formations en annee terminale'
             when non_couvert.validite_code_certification is distinct from 'valide' then 'code certification inconnu'
             when non_couvert.resolution = 'annee commune' then 'premiere annee commune'
             when non_couvert.resolution = 'plusieurs terminales' then 'plusieurs formations en annee terminale'

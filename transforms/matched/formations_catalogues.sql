@@ -20,8 +20,8 @@ depuis_parcoursup as (
         concat_ws(' - ', libelle_formation, libelle_specialite) as libelle,
         case
             -- The supérieur perimeter: licences, masters… keyed by SISE.
-            when code_formation in ('89000', '89100', '89200') or try_cast(code_formation as integer) between 3001 and 3013
-                then 'superieur'
+            when code_formation in ('89000', '89100', '89200') then 'superieur'
+            when try_cast(code_formation as integer) between 3001 and 3013 then 'superieur'
             when code_sise is not null and code_cfd is null and code_mef is null then 'superieur'
             else coalesce(voie, 'pro')
         end as filiere,

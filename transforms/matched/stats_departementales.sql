@@ -36,7 +36,10 @@ final as (
         stat.code_certification,
         stat.filiere,
         stat.millesime,
-        stat.* exclude (scope, scope_code, code_certification, filiere, millesime, libelle_etablissement, uai_type, uai_donnee, uai_donnee_type, uai_lieu_formation, uai_formateur, uai_gestionnaire)
+        stat.* exclude (
+            scope, scope_code, code_certification, filiere, millesime, libelle_etablissement, uai_type, uai_donnee,
+            uai_donnee_type, uai_lieu_formation, uai_formateur, uai_gestionnaire
+        )
     from stats as stat
     left join departements as departement on departement.code_departement = stat.scope_code
     where stat.scope = 'departement'

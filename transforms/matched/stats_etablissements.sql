@@ -26,7 +26,10 @@ final as (
         stat.uai_lieu_formation,
         stat.uai_formateur,
         stat.uai_gestionnaire,
-        stat.* exclude (scope, scope_code, code_certification, filiere, millesime, libelle_etablissement, uai_type, uai_donnee, uai_donnee_type, uai_lieu_formation, uai_formateur, uai_gestionnaire)
+        stat.* exclude (
+            scope, scope_code, code_certification, filiere, millesime, libelle_etablissement, uai_type, uai_donnee,
+            uai_donnee_type, uai_lieu_formation, uai_formateur, uai_gestionnaire
+        )
     from stats as stat
     left join etablissements as etablissement on etablissement.uai = stat.scope_code
     where stat.scope = 'uai'

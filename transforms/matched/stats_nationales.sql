@@ -8,7 +8,10 @@ final as (
         code_certification,
         filiere,
         millesime,
-        * exclude (scope, scope_code, code_certification, filiere, millesime, libelle_etablissement, uai_type, uai_donnee, uai_donnee_type, uai_lieu_formation, uai_formateur, uai_gestionnaire)
+        * exclude (
+            scope, scope_code, code_certification, filiere, millesime, libelle_etablissement, uai_type, uai_donnee,
+            uai_donnee_type, uai_lieu_formation, uai_formateur, uai_gestionnaire
+        )
     from stats
     where scope = 'france'
 )

@@ -18,30 +18,31 @@ apprentissage as (
 par_lieu as (
     select
         code_certification, uai_formation as uai,
-        list_sort(list_distinct(coalesce(list(uai_formateur) filter (where uai_formateur is not null), []))) as formateurs,
-        list_sort(list_distinct(coalesce(list(uai_gestionnaire) filter (where uai_gestionnaire is not null), [])))
-            as gestionnaires
-    from relations where uai_formation is not null
-    group by all
+        liste_distincte(uai_formateur) as formateurs,
+        liste_distincte(uai_gestionnaire) as gestionnaires
+    from relations
+    where uai_formation is not null
+    group by code_certification, uai_formation
 ),
 
 par_formateur as (
     select
         code_certification, uai_formateur as uai,
-        list_sort(list_distinct(coalesce(list(uai_formation) filter (where uai_formation is not null), []))) as lieux,
-        list_sort(list_distinct(coalesce(list(uai_gestionnaire) filter (where uai_gestionnaire is not null), [])))
-            as gestionnaires
-    from relations where uai_formateur is not null
-    group by all
+        liste_distincte(uai_formation) as lieux,
+        liste_distincte(uai_gestionnaire) as gestionnaires
+    from relations
+    where uai_formateur is not null
+    group by code_certification, uai_formateur
 ),
 
 par_gestionnaire as (
     select
         code_certification, uai_gestionnaire as uai,
-        list_sort(list_distinct(coalesce(list(uai_formation) filter (where uai_formation is not null), []))) as lieux,
-        list_sort(list_distinct(coalesce(list(uai_formateur) filter (where uai_formateur is not null), []))) as formateurs
-    from relations where uai_gestionnaire is not null
-    group by all
+        liste_distincte(uai_formation) as lieux,
+        liste_distincte(uai_formateur) as formateurs
+    from relations
+    where uai_gestionnaire is not null
+    group by code_certification, uai_gestionnaire
 ),
 
 base as (

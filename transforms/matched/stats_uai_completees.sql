@@ -12,11 +12,11 @@ relations as (
 par_lieu as (
     select
         code_certification, uai_formation as uai,
-        list_sort(list_distinct(coalesce(list(uai_formateur) filter (where uai_formateur is not null), []))) as formateurs,
-        list_sort(list_distinct(coalesce(list(uai_gestionnaire) filter (where uai_gestionnaire is not null), [])))
-            as gestionnaires
-    from relations where uai_formation is not null
-    group by all
+        liste_distincte(uai_formateur) as formateurs,
+        liste_distincte(uai_gestionnaire) as gestionnaires
+    from relations
+    where uai_formation is not null
+    group by code_certification, uai_formation
 ),
 
 depuis_formateurs as (

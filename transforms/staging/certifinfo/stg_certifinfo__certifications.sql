@@ -23,13 +23,13 @@ final as (
     -- The extract repeats a certification once per Idéo formation: one row per code, Idéo ids as a list.
     select
         code_certifinfo,
-        arg_min(libelle, _raw_row) as libelle,
-        arg_min(libelle_type_diplome, _raw_row) as libelle_type_diplome,
-        arg_min(code_rncp, _raw_row) filter (where code_rncp is not null) as code_rncp,
-        arg_min(code_formation_diplome, _raw_row) filter (where code_formation_diplome is not null)
+        arg_min(libelle, (_raw_key, _raw_row)) as libelle,
+        arg_min(libelle_type_diplome, (_raw_key, _raw_row)) as libelle_type_diplome,
+        arg_min(code_rncp, (_raw_key, _raw_row)) filter (where code_rncp is not null) as code_rncp,
+        arg_min(code_formation_diplome, (_raw_key, _raw_row)) filter (where code_formation_diplome is not null)
             as code_formation_diplome,
-        list_sort(list_distinct(coalesce(list(code_ideo) filter (where code_ideo is not null), []))) as codes_ideo,
-        arg_min(certificateur, _raw_row) as certificateur,
+        liste_distincte(code_ideo) as codes_ideo,
+        arg_min(certificateur, (_raw_key, _raw_row)) as certificateur,
         max(millesime) as millesime,
         min(_raw_key) as _raw_key,
         min(_raw_row) as _raw_row

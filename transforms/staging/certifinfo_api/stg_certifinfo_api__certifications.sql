@@ -21,14 +21,11 @@ renomme as (
 final as (
     select
         code_certifinfo,
-        list_sort(list_distinct(coalesce(list(code_rncp) filter (where code_rncp is not null), []))) as codes_rncp,
-        list_sort(list_distinct(coalesce(list(code_formation_diplome) filter (where code_formation_diplome is not null), [])))
-            as codes_formation_diplome,
-        list_sort(list_distinct(coalesce(list(code_sise) filter (where code_sise is not null), []))) as codes_sise,
-        list_sort(list_distinct(coalesce(list(code_certifinfo_ancien) filter (where code_certifinfo_ancien is not null), [])))
-            as codes_certifinfo_anciens,
-        list_sort(list_distinct(coalesce(list(code_certifinfo_nouveau) filter (where code_certifinfo_nouveau is not null), [])))
-            as codes_certifinfo_nouveaux,
+        liste_distincte(code_rncp) as codes_rncp,
+        liste_distincte(code_formation_diplome) as codes_formation_diplome,
+        liste_distincte(code_sise) as codes_sise,
+        liste_distincte(code_certifinfo_ancien) as codes_certifinfo_anciens,
+        liste_distincte(code_certifinfo_nouveau) as codes_certifinfo_nouveaux,
         max(millesime) as millesime,
         min(_raw_key) as _raw_key,
         min(_raw_row) as _raw_row
