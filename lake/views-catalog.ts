@@ -15,7 +15,7 @@ async function viewStatements(lake: Lake, snapshotId: number, prefix = ''): Prom
     const files = manifest.files.map((f) => lake.store.localPath(f.path) ?? `${lake.store.root}/${f.path}`);
     statements.push(
       files.length
-        ? `create or replace view ${target} as select * from read_parquet(${sql.list(files)}, union_by_name = true);`
+        ? `create or replace view ${target} as select * from read_parquet(${sql.list(files)}, union_by_name = true, hive_partitioning = false);`
         : `create or replace view ${target} as select ${manifest.schema.map((c) => `null::${c.type} as ${sql.id(c.name)}`).join(', ') || 'null as _empty'} where false;`,
     );
   }

@@ -87,6 +87,15 @@ export class HttpClient {
     return url.toString();
   }
 
+  /**
+   * A URL as recorded in a raw payload: its path below the base URL (`/region/01/millesime/2021_2022`), so the
+   * same answer from the same service is the same bytes wherever the service is hosted.
+   */
+  relative(url: string): string {
+    const base = this.options.baseUrl.replace(/\/+$/, '');
+    return url.startsWith(base) ? url.slice(base.length) || '/' : url;
+  }
+
   async request(path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
     const url = this.url(path, opts.query);
     const { source, retries = 3, maxInlineRetryAfterMs = 10_000, log } = this.options;

@@ -65,7 +65,7 @@ export async function landUaiLoop(ctx: LandContext, request: LandRequest, sessio
       if (res.status === 400 && !/UAI incorrect ou agricole/i.test(res.text())) {
         throw new HttpError(`inserjeunes: HTTP 400 on ${res.url}: ${res.text().slice(0, 160)}`, 'inserjeunes', res.url, 400, false, undefined, res.text().slice(0, 300));
       }
-      return JSON.stringify({ url: res.url, status: res.status, body: res.text() });
+      return JSON.stringify({ url: ctx.http.relative(res.url), status: res.status, body: res.text() });
     });
     const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
     await absorb(await ctx.saveRaw(bytes, 'ndjson', dataset, period), bytes);

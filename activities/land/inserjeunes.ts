@@ -57,7 +57,7 @@ async function landScoped(ctx: LandContext, request: LandRequest, route: Route, 
     ctx.heartbeat({ done: ++done, total: codes.length });
     return { code, res };
   });
-  const bytes = new TextEncoder().encode(answers.map(({ res }) => `${JSON.stringify({ url: res.url, status: res.status, body: res.text() })}\n`).join(''));
+  const bytes = new TextEncoder().encode(answers.map(({ res }) => `${JSON.stringify({ url: ctx.http.relative(res.url), status: res.status, body: res.text() })}\n`).join(''));
   const rawKey = await ctx.saveRaw(bytes, 'ndjson', request.dataset, request.period);
   const rows = answers.flatMap(({ code, res }) => {
     const scope: IjScope = { scope: route.scope, code, filiere: route.scope === 'france' ? code : undefined };

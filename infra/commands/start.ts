@@ -1,3 +1,4 @@
+import { runQuery } from '../../activities/export/run-query.js';
 import type { RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
 import type { App } from '../app.js';
 import { runContext, workflowUrl } from '../temporal.js';
@@ -34,7 +35,10 @@ export async function start(app: App): Promise<void> {
   if (result.committed) out.write(`\nPublished lake snapshot ${result.snapshotId} (${newObjects} new data files).\n`);
   else out.write(`\nNothing changed upstream: snapshot ${result.snapshotId ?? before} is still current, no new data files written.\n`);
   const tables = await lake.tables();
-  printRows(['table', 'rows'], [...tables].filter(([n]) => !n.startsWith('raw.')).map(([name, m]) => ({ table: name, rows: m.summary.rows })), 'table');
+  printRows(['table', 'rows', 'millesimes'], [...tables].filter(([n]) => n.startsWith('published.')).map(([name, m]) => ({ table: name, rows: m.summary.rows, millesimes: Object.keys(m.summary.partitions).filter(Boolean).join(' ') })), 'table');
+  out.write('\nCoverage of the catalogues by InserJeunes / InserSup figures (published.couverture):\n');
+  const coverage = await runQuery(lake, `select catalogue, couverture, sum(nb_formations)::integer as formations from published.couverture group by all order by catalogue, couverture`, {}, app.config.workDir);
+  printRows(coverage.columns, coverage.rows, 'table');
   const catalog = lake.store.localPath('_meta/catalog/devenir.duckdb') ?? `${lake.store.root}/_meta/catalog/devenir.duckdb`;
   out.write(`
 Lake:          ${lake.store.root}
