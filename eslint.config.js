@@ -37,6 +37,6 @@ export default tseslint.config(
   },
   {
     files: ['activities/**/*.ts'],
-    rules: restrict([{ group: ['**/infra/**', '!**/infra/config.js'], message: 'activities do not import infra (the composition root); take what you need from ActivityDeps.' }]),
+    rules: restrict([{ group: ['**/infra/**', '**/workflows/**'], message: 'activities do not import infra (the composition root) or workflows; take what you need from ActivityDeps.' }], true),
   },
 );

@@ -1,11 +1,19 @@
 import type { Logger } from 'pino';
-import type { Config, SourceId } from '../infra/config.js';
+import type { SourceConfig, SourceId } from './land/sources.js';
 import type { Lake } from '../lake/lake.js';
 import type { ObjectStore } from '../lake/object-store.js';
 
+/** The part of the configuration activities read (infra/config.ts's Config has it all). */
+export interface ActivityConfig {
+  workDir: string;
+  quarantineThreshold: number;
+  rowDriftThreshold: number;
+  sources: Record<SourceId, SourceConfig>;
+}
+
 /** What every activity needs, built once per worker by infra/worker.ts. */
 export interface ActivityDeps {
-  config: Config;
+  config: ActivityConfig;
   store: ObjectStore;
   lake: Lake;
   log: Logger;

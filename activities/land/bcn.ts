@@ -3,7 +3,7 @@ import { BCN_DATASETS } from './bcn-datasets.js';
 import type { DatasetSpec, LandContext, LandingReport, LandRequest, SourceConnector } from './connector.js';
 import { normaliseColumnName } from '../../lake/column-names.js';
 import { ContractError, checkColumns } from './dataset-columns.js';
-import { ConfigError } from '../../infra/config.js';
+import { ConfigError } from './sources.js';
 import { credential } from './dev-credentials.js';
 import { HttpError, type HttpResponse } from './http.js';
 import { decodeText, recordColumns, writeCsv, writeNdjson } from './landing-writers.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SourceConfig, SourceId } from '../../infra/config.js';
+import type { SourceConfig, SourceId } from './sources.js';
 import type { HttpClient } from './http.js';
 
 /** How a landed file is read by DuckDB. Every landed column is VARCHAR; staging casts. */

@@ -1,4 +1,4 @@
-import { ConfigError, sourceEnvPrefix } from '../../infra/config.js';
+import { ConfigError, sourceEnvPrefix } from './sources.js';
 import type { LandContext } from './connector.js';
 
 /** True when a URL points at this machine (the bundled simulators), where dev credentials are allowed. */

@@ -1,4 +1,4 @@
-import type { SourceId } from '../../infra/config.js';
+import type { SourceId } from './sources.js';
 import { acceConnector } from './acce.js';
 import { bcnConnector } from './bcn.js';
 import { catalogueApprentissageConnector } from './catalogue-apprentissage.js';

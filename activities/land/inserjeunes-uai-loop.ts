@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../../infra/config.js';
+import { ConfigError } from './sources.js';
 import type { LandContext, LandingFile, LandRequest } from './connector.js';
 import { HttpError } from './http.js';
 import { mapSettled } from './inserjeunes-pool.js';

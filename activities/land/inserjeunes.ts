@@ -1,4 +1,4 @@
-import { ConfigError } from '../../infra/config.js';
+import { ConfigError } from './sources.js';
 import type { DatasetSpec, LandContext, LandingReport, LandRequest, SourceConnector } from './connector.js';
 import { mapSettled } from './inserjeunes-pool.js';
 import { InserjeunesSession } from './inserjeunes-session.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../infra/config.js';
+import { ConfigError } from './sources.js';
 import type { DatasetSpec, LandContext, LandingReport, LandRequest, SourceConnector } from './connector.js';
 import { checkColumns, ContractError } from './dataset-columns.js';
 import { credential } from './dev-credentials.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { sourceEnvPrefix, type SourceId } from '../../infra/config.js';
+import { sourceEnvPrefix, type SourceId } from './sources.js';
 import { Workspace } from '../../lake/duckdb-session.js';
 import { stageLanding } from '../../lake/landing.js';
 import { paths } from '../../lake/manifest.js';

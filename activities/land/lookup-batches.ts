@@ -1,6 +1,6 @@
 import type { DatasetSpec, LandContext, LandingFile, LandRequest } from './connector.js';
 import { checkColumns } from './dataset-columns.js';
-import { ConfigError } from '../../infra/config.js';
+import { ConfigError } from './sources.js';
 import type { HttpResponse } from './http.js';
 import { recordColumns, writeNdjson } from './landing-writers.js';
 

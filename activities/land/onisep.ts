@@ -1,6 +1,6 @@
 import type { DatasetSpec, LandContext, LandRequest, SourceConnector } from './connector.js';
 import { ContractError, checkColumns } from './dataset-columns.js';
-import { ConfigError } from '../../infra/config.js';
+import { ConfigError } from './sources.js';
 import { credential } from './dev-credentials.js';
 import { HttpError, type HttpResponse } from './http.js';
 import { recordColumns, writeNdjson } from './landing-writers.js';

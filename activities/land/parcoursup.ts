@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { ConfigError } from '../../infra/config.js';
+import { ConfigError } from './sources.js';
 import type { DatasetSpec, LandContext, LandingReport, SourceConnector } from './connector.js';
 import { checkColumns } from './dataset-columns.js';
 import { fetchOdsExport, scalarsAsText } from './esr-opendata.js';

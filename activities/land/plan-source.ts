@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { SourceId } from '../../infra/config.js';
+import type { SourceId } from './sources.js';
 import { FAILURE_TYPES } from '../errors.js';
 import { CONNECTORS } from './index.js';
 
