@@ -1,10 +1,10 @@
 /**
  * Landing throughput: devenir's landing path (NDJSON → validation/quarantine → Parquet → content-addressed
  * upload into a filesystem lake) against raw DuckDB (`read_json` → `COPY … parquet`) on the same generated
- * InserJeunes-like file, each in its own process so peak RSS is its own. Usage: npm run bench -- landing [rows]
+ * InserJeunes-like file, each in its own process so peak RSS is its own. Usage: npx tsx bench/landing.ts landing [rows]
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,20 +12,7 @@ import { sql, Workspace } from '../lake/duckdb-session.js';
 import { FsObjectStore } from '../lake/fs-store.js';
 import { stageLanding } from '../lake/landing.js';
 import { stageTable } from '../lake/staged.js';
-
-const COLUMNS = ['scope', 'scope_code', 'millesime', 'filiere', 'id_mesure', 'valeur_mesure', 'dimension', 'code', 'libelle_etab'];
-const MEASURES = ['nb_annee_term', 'nb_sortant', 'nb_poursuite_etudes', 'nb_en_emploi_6_mois', 'nb_en_emploi_12_mois', 'taux_emploi_6_mois'];
-
-/** Writes `rows` InserJeunes-like measure rows (the raw contract's columns) as NDJSON. */
-async function generate(file: string, rows: number): Promise<void> {
-  const out = createWriteStream(file);
-  for (let i = 0; i < rows; i++) {
-    const uai = `${String(100000 + (i % 90000)).padStart(7, '0')}${String.fromCharCode(65 + (i % 26))}`;
-    const line = `{"scope":"uai","scope_code":"${uai}","millesime":"2021_2022","filiere":"apprentissage","id_mesure":"${MEASURES[i % MEASURES.length]}","valeur_mesure":"${i % 120}","dimension":"id_formation_apprentissage","code":"${String(40000000 + (i % 5000))}","libelle_etab":null}\n`;
-    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve) => { out.end(() => resolve()); });
-}
+import { COLUMNS, generate } from './ndjson-rows.js';
 
 async function devenirPath(file: string, dir: string): Promise<number> {
   const store = new FsObjectStore(path.join(dir, 'lake'));
@@ -62,4 +49,5 @@ if (mode === 'devenir' || mode === 'duckdb') {
   console.log(`  devenir landing (validate + quarantine + Parquet + lake upload): ${ours.seconds.toFixed(2)} s, ${Math.round(ours.rows / ours.seconds).toLocaleString('en')} rows/s, peak RSS ${ours.maxRssMb.toFixed(0)} MB`);
   console.log(`  raw DuckDB read_json → COPY parquet:                            ${raw.seconds.toFixed(2)} s, ${Math.round(raw.rows / raw.seconds).toLocaleString('en')} rows/s, peak RSS ${raw.maxRssMb.toFixed(0)} MB`);
   console.log(`  ratio devenir / raw DuckDB throughput: ${(ours.rows / ours.seconds / (raw.rows / raw.seconds)).toFixed(2)}`);
+  rmSync(work, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ExportError } from '../activities/export/export-table.js';
 import { openApp, type App } from './app.js';
 import { ConfigError, SOURCE_IDS } from './config.js';
@@ -20,6 +20,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, services: 3 } as const;
 const program = new Command('devenir')
   .description('Education-to-employment data lakehouse: land InserJeunes, InserSup and the referentials, build, publish versioned snapshots.')
   .showHelpAfterError('(run with --help for usage)')
+  .exitOverride() // commander's own usage errors (bad choice, unknown option…) exit with EXIT.usage below, not 1
   .addHelpText('after', `
 Examples:
   $ npm start                                   # the whole job on the bundled sample data
@@ -128,6 +129,8 @@ schedules.command('backfill').argument('<source>').requiredOption('--from <date>
 program.command('sources').description('every source and dataset, with the last landed period, rows and snapshot').addOption(json).action(action((app) => listSources(app)));
 
 program.parseAsync(process.argv).catch((error: Error) => {
+  // Commander has printed the help or its usage error already; exit as it would have, with EXIT.usage instead of 1.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
   const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof ExportError;
   process.stderr.write(`devenir: ${error.message}\n`);
   process.exitCode = usage ? EXIT.usage : error instanceof ServiceError ? EXIT.services : EXIT.failed;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, SOURCE_CREDENTIALS, SOURCE_IDS, sourceEnvPrefix, type SourceConfig, type SourceId } from '../activities/land/sources.js';
@@ -43,7 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     temporal: {
       address: env.TEMPORAL_ADDRESS || undefined,
       namespace: env.TEMPORAL_NAMESPACE || undefined,
-      taskQueuePrefix: env.DEVENIR_TASK_QUEUE_PREFIX || undefined,
+      // One deployment per lake: by default the queues (and business workflow ids) carry the lake's id, so two lakes
+      // on one Temporal namespace never run each other's work.
+      taskQueuePrefix: env.DEVENIR_TASK_QUEUE_PREFIX || `devenir-${createHash('sha256').update(lake.startsWith('s3://') ? lake : path.resolve(cwd, lake)).digest('hex').slice(0, 8)}`,
       uiUrl: env.TEMPORAL_UI_URL || undefined,
     },
     s3: {

@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { RunContext } from '../workflows/types.js';
 import type { Config } from './config.js';
 
-/** Task queues and committer id of this lake (the committer id is derived from the lake's location). */
+/** Task queues, id prefix and committer of this deployment (one prefix per lake, see config.ts). */
 export function runContext(config: Config): RunContext {
   const prefix = config.temporal.taskQueuePrefix;
-  const lakeId = createHash('sha256').update(config.lake).digest('hex').slice(0, 12);
-  return { queues: { workflows: `${prefix}-workflows`, landing: `${prefix}-landing`, building: `${prefix}-building` }, committerId: `committer/${lakeId}` };
+  return { idPrefix: prefix, queues: { workflows: `${prefix}-workflows`, landing: `${prefix}-landing`, building: `${prefix}-building` }, committerId: `${prefix}/committer` };
 }
 
 /** A Temporal client on the configured (or started) server. */

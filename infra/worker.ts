@@ -41,7 +41,9 @@ export async function startWorker(config: Config, log: Logger, defaultSourceUrls
   const lake = await openLake({ lake: config.lake, s3: config.s3 });
   const activities = createActivities({ config, store: lake.store, lake, log, defaultSourceUrls });
   const connection = await NativeConnection.connect({ address: config.temporal.address ?? '127.0.0.1:7233' });
-  const common = { connection, namespace: config.temporal.namespace, shutdownGraceTime: '10s' as const };
+  // Heartbeats carry resume cursors (e.g. the per-UAI loop's): the SDK's default throttle (80% of the heartbeat
+  // timeout, up to 60 s) would let the server's copy lag many batches behind, all refetched after a crash.
+  const common = { connection, namespace: config.temporal.namespace, shutdownGraceTime: '10s' as const, maxHeartbeatThrottleInterval: '1s' as const };
   const workers = await Promise.all([
     Worker.create({ ...common, taskQueue: ctx.queues.workflows, workflowBundle: await workflowBundle() }),
     Worker.create({ ...common, taskQueue: ctx.queues.landing, activities, maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_LANDING_SLOTS ?? 8) }),

@@ -15,6 +15,8 @@ export interface ContractCheckResult {
 export interface CheckModelsOptions {
   /** Row counts of the previous snapshot by model id (`layer.name`); models absent here skip the drift check. */
   previousRowCounts?: Record<string, number>;
+  /** Row counts by millésime of the previous snapshot, by model id: drift is measured on the millésimes it had. */
+  previousPartitionRows?: Record<string, Record<string, number>>;
   /** Largest accepted relative change of the row count (0.5 = ±50 %). */
   rowDriftThreshold: number;
 }
@@ -82,8 +84,12 @@ async function checkRelationship(connection: DuckDBConnection, model: ModelDef, 
   return result(model, `relationship(${rel.column} → ${target}${scope})`, rel.severity, Number(rows), sample);
 }
 
-async function checkDrift(connection: DuckDBConnection, model: ModelDef, previous: number, threshold: number) {
-  const [{ rows }] = await read(connection, `select count(*)::bigint as rows from ${table(model.layer, model.name)}`);
+async function checkDrift(connection: DuckDBConnection, model: ModelDef, total: number, threshold: number, partitions: Record<string, number> = {}) {
+  // Only the millésimes the previous snapshot had: a backfill adding one is growth, not drift.
+  const kept = Object.keys(partitions).some((p) => p !== '') ? Object.keys(partitions) : [];
+  const previous = kept.length ? kept.reduce((n, p) => n + partitions[p], 0) : total;
+  const filter = kept.length ? `where coalesce(millesime::varchar, '') in (select unnest($kept))` : '';
+  const [{ rows }] = await read(connection, `select count(*)::bigint as rows from ${table(model.layer, model.name)} ${filter}`, kept.length ? { kept: listValue(kept) } : undefined);
   const current = Number(rows);
   const drift = Math.abs(current - previous) / Math.max(previous, 1);
   const failing = drift > threshold ? Math.abs(current - previous) : 0;
@@ -112,7 +118,8 @@ export async function checkModels(
     }
     for (const index of contract.relationships.keys()) results.push(await checkRelationship(connection, model, index));
     const previous = options.previousRowCounts?.[model.id];
-    if (previous !== undefined) results.push(await checkDrift(connection, model, previous, options.rowDriftThreshold));
+    // An empty previous snapshot is no baseline: a table's first rows (e.g. a source landed after others) are not drift.
+    if (previous) results.push(await checkDrift(connection, model, previous, options.rowDriftThreshold, options.previousPartitionRows?.[model.id]));
   }
   return results;
 }

@@ -27,13 +27,16 @@ export async function diffSnapshots(lake: Lake, from: number, to: number, workDi
       if (ma && mb && ma.snapshot_id === mb.snapshot_id) continue;
       await register(ws, lake, 'old_side', ma, mb, workDir);
       await register(ws, lake, 'new_side', mb, ma, workDir);
-      const cols = (await ws.rows<{ column_name: string }>(`select column_name from (describe new_side)`)).map((c) => c.column_name).filter((c) => !c.startsWith('_raw'));
-      const list = cols.map(sql.id).join(', ');
-      const part = cols.includes('millesime') ? `coalesce(${sql.id('millesime')}::varchar, '')` : `''`;
+      // Both sides over the union of their columns: a column one side lacks is NULL there (schema drift is a change).
+      const columnsOf = async (alias: string) => (await ws.rows<{ column_name: string }>(`select column_name from (describe ${alias})`)).map((c) => c.column_name);
+      const [newCols, oldCols] = [await columnsOf('new_side'), await columnsOf('old_side')];
+      const cols = [...new Set([...newCols, ...oldCols])].filter((c) => !c.startsWith('_raw'));
+      const list = (have: string[]) => cols.map((c) => (have.includes(c) ? sql.id(c) : `null as ${sql.id(c)}`)).join(', ');
+      const part = (have: string[]) => (have.includes('millesime') ? `coalesce(${sql.id('millesime')}::varchar, '')` : `''`);
       const key = (uniqueKeys[name] ?? []).filter((c) => cols.includes(c)).map(sql.id).join(', ');
       const changed = key ? `, (select count(*) from (select ${key}, _m from added intersect all select ${key}, _m from removed) k where k._m = p._m) as changed` : '';
       const rows = await ws.rows<{ m: string; added: string; removed: string; changed?: string }>(
-        `with n as (select ${list}, ${part} as _m from new_side), o as (select ${list}, ${part} as _m from old_side),
+        `with n as (select ${list(newCols)}, ${part(newCols)} as _m from new_side), o as (select ${list(oldCols)}, ${part(oldCols)} as _m from old_side),
            added as (select * from n except all select * from o), removed as (select * from o except all select * from n),
            parts as (select _m from n union select _m from o)
          select p._m as m, (select count(*) from added where _m = p._m) as added, (select count(*) from removed where _m = p._m) as removed ${changed}

@@ -50,7 +50,9 @@ export async function committerWorkflow(ctx: RunContext, carried: PublishRequest
       if (request.rebuild) stagedKeys.push((await buildLayers({ overlayStagedKeys: stagedKeys })).stagedKey);
       answer = { requestId: request.requestId, result: await publishStaged({ ...request.input, stagedKeys }) };
     } catch (error) {
-      answer = { requestId: request.requestId, error: (error as Error).message };
+      // An activity failure's own message is only "Activity task failed": the reason is its cause.
+      const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
+      answer = { requestId: request.requestId, error: cause.message };
     }
     done += 1;
     await getExternalWorkflowHandle(request.requesterWorkflowId)

@@ -29,7 +29,7 @@ export interface RefreshAllResult {
 export async function refreshAllWorkflow(input: RefreshAllInput): Promise<RefreshAllResult> {
   const progress = newProgress('landing referentials');
   setHandler(progressQuery, () => progress);
-  const ctx: RunContext = { queues: input.queues, committerId: input.committerId };
+  const ctx: RunContext = { idPrefix: input.idPrefix, queues: input.queues, committerId: input.committerId, heartbeatTimeout: input.heartbeatTimeout };
   const date = input.date ?? nominalDate();
   const stagedKeys: string[] = [];
   const sources: RefreshAllResult['sources'] = [];

@@ -1,5 +1,7 @@
 /** Task queues and the committer of one lake; every workflow input carries them. */
 export interface RunContext {
+  /** The deployment's prefix (one per lake): it scopes child workflow ids. */
+  idPrefix?: string;
   queues: { workflows: string; landing: string; building: string };
   /** Workflow id of the lake's single committer. */
   committerId: string;

@@ -32,7 +32,8 @@ export interface BuildLayersResult {
 /** Builds staging → matched → published with DuckDB over the lake (plus staged raw sets), checks every contract, stages the tables. */
 export async function buildLayers(deps: ActivityDeps, rt: ActivityRuntime, input: BuildLayersInput): Promise<BuildLayersResult> {
   const started = performance.now();
-  const beat = setInterval(() => rt.heartbeat({ step: 'building' }), 5_000);
+  // Well inside the shortest heartbeat timeout a run may set (RunContext.heartbeatTimeout, e.g. 5 s in tests).
+  const beat = setInterval(() => rt.heartbeat({ step: 'building' }), 2_000);
   const workDir = path.join(deps.config.workDir, 'build', `${process.pid}-${Date.now()}`);
   try {
     const models = await loadModels(TRANSFORMS_DIR);
@@ -45,7 +46,8 @@ export async function buildLayers(deps: ActivityDeps, rt: ActivityRuntime, input
       await registerTables(ws, deps.store, raw, path.join(deps.config.workDir, 'cache'));
       const stats = await runModels(ws.connection, models, { params: { secrecy_threshold: 20 } });
       const previousRowCounts = Object.fromEntries([...committed].map(([name, m]) => [name, m.summary.rows]));
-      const results = await checkModels(ws.connection, models, { previousRowCounts, rowDriftThreshold: deps.config.rowDriftThreshold });
+      const previousPartitionRows = Object.fromEntries([...committed].map(([name, m]) => [name, m.summary.partitions]));
+      const results = await checkModels(ws.connection, models, { previousRowCounts, previousPartitionRows, rowDriftThreshold: deps.config.rowDriftThreshold });
       const failing = results.filter((r) => !r.passed && r.severity === 'error');
       if (failing.length) {
         throw ApplicationFailure.nonRetryable(`checks failed, nothing published: ${failing.map((r) => r.message).join(' | ')}`, FAILURE_TYPES.checks);

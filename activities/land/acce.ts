@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import type { DatasetSpec, SourceConnector } from './connector.js';
-import { normaliseColumnName } from '../../lake/column-names.js';
-import { ContractError, checkColumns } from './dataset-columns.js';
-import { decodeText, writeCsv } from './landing-writers.js';
+import { datasetSpec } from './dataset-columns.js';
+import { decodeText } from './landing-writers.js';
+import { landCsvPayload, payloadReport } from './payload-landing.js';
 
 const cols = (s: string) => s.split(' ');
 const UAI = '^[0-9]{7}[A-Z]$';
@@ -47,22 +47,12 @@ export const acceConnector: SourceConnector = {
   datasets: DATASETS,
   defaultPeriods: (_dataset, today) => [today],
   async land(ctx, request) {
-    const spec = DATASETS[request.dataset];
-    if (!spec) throw new ContractError(`acce: unknown dataset ${request.dataset} (known: ${Object.keys(DATASETS).join(', ')})`, 'acce', request.dataset);
+    const spec = datasetSpec('acce', DATASETS, request.dataset);
     const before = ctx.http.requests;
     const res = await ctx.http.request(`extract/${MEMBERS[request.dataset]}.csv`, { expect: 'bytes' });
-    const [header = [], ...rows] = parse(decodeText(res.bytes), { delimiter: ';', quote: '"', relax_quotes: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
-    const unknownColumns = checkColumns({ source: 'acce', dataset: request.dataset, url: res.url }, header, spec);
-    const rawKey = await ctx.saveRaw(res.bytes, 'csv', request.dataset, request.period);
-    const path = await writeCsv(ctx.workDir, request.dataset, header.map(normaliseColumnName), rows, ';');
-    ctx.heartbeat({ done: rows.length, total: rows.length });
-    return {
-      files: [{ path, format: { kind: 'csv', delimiter: ';', header: true }, rawKey }],
-      drift: { unknownColumns, unknownMeasures: [] },
-      skipped: {},
-      sourceUrl: res.url,
-      validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined },
-      requests: ctx.http.requests - before,
-    };
+    const table = parse(decodeText(res.bytes), { delimiter: ';', quote: '"', relax_quotes: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+    const { file, unknownColumns, rows } = await landCsvPayload(ctx, { source: 'acce', request, spec }, res, table, ';');
+    ctx.heartbeat({ done: rows, total: rows });
+    return payloadReport(ctx, before, res, file, unknownColumns);
   },
 };

@@ -1,12 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { BCN_DATASETS } from './bcn-datasets.js';
-import type { DatasetSpec, LandContext, LandingReport, LandRequest, SourceConnector } from './connector.js';
-import { normaliseColumnName } from '../../lake/column-names.js';
-import { ContractError, checkColumns } from './dataset-columns.js';
+import type { DatasetSpec, LandContext, LandRequest, SourceConnector } from './connector.js';
+import { ContractError, checkColumns, datasetSpec } from './dataset-columns.js';
 import { ConfigError } from './sources.js';
 import { credential } from './dev-credentials.js';
-import { HttpError, type HttpResponse } from './http.js';
-import { decodeText, recordColumns, writeCsv, writeNdjson } from './landing-writers.js';
+import { HttpError } from './http.js';
+import { decodeText, recordColumns, writeNdjson } from './landing-writers.js';
+import { landCsvPayload, payloadReport } from './payload-landing.js';
 
 interface Envelope {
   data?: unknown;
@@ -51,15 +51,8 @@ async function landFromCsvExport(ctx: LandContext, request: LandRequest, spec: D
   url.searchParams.set('n', request.dataset.toUpperCase());
   url.searchParams.set('separator', '|');
   const res = await ctx.http.request(url.toString(), { expect: 'bytes' });
-  const [header = [], ...rows] = parse(decodeText(res.bytes), { delimiter: '|', quote: false, relax_column_count: true, skip_empty_lines: true }) as string[][];
-  const unknownColumns = checkColumns({ source: 'bcn', dataset: request.dataset, url: res.url }, header, spec);
-  const rawKey = await ctx.saveRaw(res.bytes, 'csv', request.dataset, request.period);
-  const path = await writeCsv(ctx.workDir, request.dataset, header.map(normaliseColumnName), rows, '|');
-  return { res, unknownColumns, file: { path, format: { kind: 'csv' as const, delimiter: '|', header: true as const }, rawKey } };
-}
-
-function validators(res: HttpResponse): LandingReport['validators'] {
-  return { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined };
+  const table = parse(decodeText(res.bytes), { delimiter: '|', quote: false, relax_column_count: true, skip_empty_lines: true }) as string[][];
+  return { res, ...(await landCsvPayload(ctx, { source: 'bcn', request, spec }, res, table, '|')) };
 }
 
 /**
@@ -72,20 +65,12 @@ export const bcnConnector: SourceConnector = {
   ratePerSecond: 5,
   defaultPeriods: (_dataset, today) => [today],
   async land(ctx, request) {
-    const spec = BCN_DATASETS[request.dataset];
-    if (!spec) throw new ContractError(`bcn: unknown dataset ${request.dataset} (known: ${Object.keys(BCN_DATASETS).join(', ')})`, 'bcn', request.dataset);
+    const spec = datasetSpec('bcn', BCN_DATASETS, request.dataset);
     const before = ctx.http.requests;
     const mode = (ctx.config.options.MODE ?? 'api').toLowerCase();
     if (mode !== 'api' && mode !== 'csv') throw new ConfigError(`bcn: DEVENIR_BCN_MODE must be "api" or "csv", not "${mode}"`);
     const { res, unknownColumns, file } = mode === 'csv' ? await landFromCsvExport(ctx, request, spec) : await landFromApi(ctx, request, spec);
     ctx.heartbeat({ done: 1, total: 1 });
-    return {
-      files: [file],
-      drift: { unknownColumns, unknownMeasures: [] },
-      skipped: {},
-      sourceUrl: res.url,
-      validators: validators(res),
-      requests: ctx.http.requests - before,
-    };
+    return payloadReport(ctx, before, res, file, unknownColumns);
   },
 };

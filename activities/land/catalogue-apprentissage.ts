@@ -1,6 +1,6 @@
 import { CATALOGUE_DATASETS } from './catalogue-apprentissage-datasets.js';
 import type { LandContext, LandRequest, SourceConnector } from './connector.js';
-import { ContractError, checkColumns } from './dataset-columns.js';
+import { ContractError, checkColumns, datasetSpec } from './dataset-columns.js';
 import { credential } from './dev-credentials.js';
 import { HttpError, type HttpResponse } from './http.js';
 import { recordColumns, writeNdjson } from './landing-writers.js';
@@ -66,8 +66,7 @@ export const catalogueApprentissageConnector: SourceConnector = {
   ratePerSecond: 5,
   defaultPeriods: (_dataset, today) => [today],
   async land(ctx, request) {
-    const spec = CATALOGUE_DATASETS[request.dataset];
-    if (!spec) throw new ContractError(`${SOURCE}: unknown dataset ${request.dataset} (known: ${Object.keys(CATALOGUE_DATASETS).join(', ')})`, SOURCE, request.dataset);
+    const spec = datasetSpec(SOURCE, CATALOGUE_DATASETS, request.dataset);
     const before = ctx.http.requests;
     const { records, first } = await readAll(ctx, request);
     const unknownColumns = records.length ? checkColumns({ source: SOURCE, dataset: request.dataset, url: first.url }, recordColumns(records), spec) : [];

@@ -1,7 +1,7 @@
 import type { DatasetSpec, SourceConnector } from './connector.js';
-import { ContractError } from './dataset-columns.js';
+import { ContractError, datasetSpec } from './dataset-columns.js';
 import { credential } from './dev-credentials.js';
-import { landLookupBatches, lookupAnswer, type LookupKey } from './lookup-batches.js';
+import { landLookupBatches, lookupAnswer, lookupKeys, lookupReport } from './lookup-batches.js';
 
 const SOURCE = 'certifinfo-api';
 const cols = (s: string) => s.split(' ');
@@ -31,13 +31,10 @@ export const certifinfoApiConnector: SourceConnector = {
   datasets: DATASETS,
   defaultPeriods: (_dataset, today) => [today],
   async land(ctx, request) {
-    const spec = DATASETS[request.dataset];
-    if (!spec) throw new ContractError(`${SOURCE}: unknown dataset ${request.dataset} (known: certifications)`, SOURCE, request.dataset);
-    const unknownScope = Object.keys(request.scope ?? {}).filter((k) => !PARAMS[k]);
-    if (unknownScope.length) throw new ContractError(`${SOURCE}: unknown scope ${unknownScope.join(', ')} (known: ${Object.keys(PARAMS).join(', ')})`, SOURCE, request.dataset);
+    const spec = datasetSpec(SOURCE, DATASETS, request.dataset);
+    const keys = lookupKeys(SOURCE, request, Object.keys(PARAMS));
     const before = ctx.http.requests;
     const token = credential(ctx, 'TOKEN', 'devenir-dev');
-    const keys: LookupKey[] = Object.entries(request.scope ?? {}).flatMap(([type, codes]) => codes.map((key) => ({ type, key })));
     const result = await landLookupBatches(ctx, request, {
       source: SOURCE,
       spec,
@@ -52,13 +49,6 @@ export const certifinfoApiConnector: SourceConnector = {
         return certifications as Record<string, unknown>[];
       },
     });
-    return {
-      files: result.files,
-      drift: { unknownColumns: result.unknownColumns, unknownMeasures: [] },
-      skipped: result.skipped,
-      sourceUrl: ctx.http.url('certifications'),
-      validators: {},
-      requests: ctx.http.requests - before,
-    };
+    return lookupReport(ctx, before, result, ctx.http.url('certifications'));
   },
 };

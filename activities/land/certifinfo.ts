@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import type { DatasetSpec, SourceConnector } from './connector.js';
-import { normaliseColumnName } from '../../lake/column-names.js';
-import { ContractError, checkColumns } from './dataset-columns.js';
-import { decodeText, writeCsv } from './landing-writers.js';
+import { datasetSpec } from './dataset-columns.js';
+import { decodeText } from './landing-writers.js';
+import { landCsvPayload, payloadReport } from './payload-landing.js';
 
 const cols = (s: string) => s.split(' ');
 const CFD = '^[0-9A-Z]{8}$';
@@ -38,25 +38,15 @@ export const certifinfoConnector: SourceConnector = {
   datasets: DATASETS,
   defaultPeriods: (_dataset, today) => [today],
   async land(ctx, request) {
-    const spec = DATASETS[request.dataset];
-    if (!spec) throw new ContractError(`certifinfo: unknown dataset ${request.dataset} (known: ${Object.keys(DATASETS).join(', ')})`, 'certifinfo', request.dataset);
+    const spec = datasetSpec('certifinfo', DATASETS, request.dataset);
     const before = ctx.http.requests;
     const kit = request.dataset === 'kit_apprentissage';
     const url = kit ? (ctx.config.urls.KIT_URL ?? 'kit-apprentissage/CodeDiplome_RNCP_latest_kit.csv') : `api/resources/${RESOURCE}/data/csv/`;
     const res = await ctx.http.request(url, { expect: 'bytes' });
     // The référentiel is unquoted and its labels may hold a literal `"`; the kit is RFC 4180-quoted.
-    const [header = [], ...rows] = parse(decodeText(res.bytes), { delimiter: ';', quote: kit ? '"' : false, relax_column_count: true, skip_empty_lines: true }) as string[][];
-    const unknownColumns = checkColumns({ source: 'certifinfo', dataset: request.dataset, url: res.url }, header, spec);
-    const rawKey = await ctx.saveRaw(res.bytes, 'csv', request.dataset, request.period);
-    const path = await writeCsv(ctx.workDir, request.dataset, header.map(normaliseColumnName), rows, ';');
-    ctx.heartbeat({ done: rows.length, total: rows.length });
-    return {
-      files: [{ path, format: { kind: 'csv', delimiter: ';', header: true }, rawKey }],
-      drift: { unknownColumns, unknownMeasures: [] },
-      skipped: {},
-      sourceUrl: res.url,
-      validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined },
-      requests: ctx.http.requests - before,
-    };
+    const table = parse(decodeText(res.bytes), { delimiter: ';', quote: kit ? '"' : false, relax_column_count: true, skip_empty_lines: true }) as string[][];
+    const { file, unknownColumns, rows } = await landCsvPayload(ctx, { source: 'certifinfo', request, spec }, res, table, ';');
+    ctx.heartbeat({ done: rows, total: rows });
+    return payloadReport(ctx, before, res, file, unknownColumns);
   },
 };

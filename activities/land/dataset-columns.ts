@@ -14,6 +14,13 @@ export class ContractError extends Error {
   }
 }
 
+/** The spec of `dataset` among a connector's datasets; an unknown dataset is a ContractError listing the known ones. */
+export function datasetSpec(source: string, datasets: Record<string, DatasetSpec>, dataset: string): DatasetSpec {
+  const spec = datasets[dataset];
+  if (!spec) throw new ContractError(`${source}: unknown dataset ${dataset} (known: ${Object.keys(datasets).join(', ')})`, source, dataset);
+  return spec;
+}
+
 /** A publisher's field name as the raw layer names it (`Code_Scolarité` → `code_scolarite`): lake/column-names.ts's rule. */
 export const normaliseColumn = normaliseColumnName;
 

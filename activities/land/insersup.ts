@@ -5,6 +5,7 @@ import { credential } from './dev-credentials.js';
 import { fetchOdsExport, scalarsAsText } from './esr-opendata.js';
 import type { HttpResponse } from './http.js';
 import { recordColumns, writeNdjson } from './landing-writers.js';
+import { payloadReport } from './payload-landing.js';
 
 const HORIZON_FIELDS = ['nb_sortants_en_emploi_sal_fr', 'tx_sortants_en_emploi_sal_fr', 'tx_sortants_en_emploi_non_sal', 'nb_sortants_en_emploi_stable', 'tx_sortants_en_emploi_stable', 'salaire_q1', 'salaire_q2', 'salaire_q3', 'tx_sortants_en_emploi', 'tx_sortants_en_emploi_etranger'];
 const NATIONAL_FIELDS = [
@@ -82,13 +83,6 @@ export const insersupConnector: SourceConnector = {
     const rawKey = await ctx.saveRaw(res.bytes, 'json', request.dataset, request.period);
     const landed = await writeNdjson(ctx.workDir, request.dataset, records.map(scalarsAsText));
     ctx.heartbeat({ done: 1, total: 1 });
-    return {
-      files: [{ ...landed, rawKey }],
-      drift: { unknownColumns, unknownMeasures: [] },
-      skipped: {},
-      sourceUrl: res.url,
-      validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined },
-      requests: ctx.http.requests - before,
-    };
+    return payloadReport(ctx, before, res, { ...landed, rawKey }, unknownColumns);
   },
 };

@@ -1,5 +1,5 @@
-import type { DatasetSpec, LandContext, LandingFile, LandRequest } from './connector.js';
-import { checkColumns } from './dataset-columns.js';
+import type { DatasetSpec, LandContext, LandingFile, LandingReport, LandRequest } from './connector.js';
+import { ContractError, checkColumns } from './dataset-columns.js';
 import { ConfigError } from './sources.js';
 import type { HttpResponse } from './http.js';
 import { recordColumns, writeNdjson } from './landing-writers.js';
@@ -57,6 +57,25 @@ export function lookupAnswer(res: HttpResponse): LookupAnswer {
   } catch {
     return { status: res.status, url: res.url, body: { error: res.text().slice(0, 200) } };
   }
+}
+
+/** The identifiers of `request.scope` to look up; a scope key other than `types` is a ContractError. */
+export function lookupKeys(source: string, request: LandRequest, types: string[]): LookupKey[] {
+  const unknownScope = Object.keys(request.scope ?? {}).filter((k) => !types.includes(k));
+  if (unknownScope.length) throw new ContractError(`${source}: unknown scope ${unknownScope.join(', ')} (known: ${types.join(', ')})`, source, request.dataset);
+  return Object.entries(request.scope ?? {}).flatMap(([type, keys]) => keys.map((key) => ({ type, key })));
+}
+
+/** The report of a lookup dataset: its batch files, skipped identifiers and unknown columns; `sourceUrl` is the endpoint. */
+export function lookupReport(ctx: LandContext, before: number, result: LookupBatchesResult, sourceUrl: string): LandingReport {
+  return {
+    files: result.files,
+    drift: { unknownColumns: result.unknownColumns, unknownMeasures: [] },
+    skipped: result.skipped,
+    sourceUrl,
+    validators: {},
+    requests: ctx.http.requests - before,
+  };
 }
 
 function previous(ctx: LandContext, request: LandRequest): Checkpoint['batches'] {

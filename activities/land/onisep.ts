@@ -1,9 +1,10 @@
 import type { DatasetSpec, LandContext, LandRequest, SourceConnector } from './connector.js';
-import { ContractError, checkColumns } from './dataset-columns.js';
+import { ContractError, checkColumns, datasetSpec } from './dataset-columns.js';
 import { ConfigError } from './sources.js';
 import { credential } from './dev-credentials.js';
 import { HttpError, type HttpResponse } from './http.js';
 import { recordColumns, writeNdjson } from './landing-writers.js';
+import { payloadReport } from './payload-landing.js';
 
 type Row = Record<string, unknown>;
 const PAGE_SIZE = 1000;
@@ -91,8 +92,7 @@ export const onisepConnector: SourceConnector = {
   ratePerSecond: 5,
   defaultPeriods: (_dataset, today) => [today],
   async land(ctx, request) {
-    const spec = DATASETS[request.dataset];
-    if (!spec) throw new ContractError(`onisep: unknown dataset ${request.dataset} (known: ${Object.keys(DATASETS).join(', ')})`, 'onisep', request.dataset);
+    const spec = datasetSpec('onisep', DATASETS, request.dataset);
     const before = ctx.http.requests;
     const mode = (ctx.config.options.MODE ?? 'download').toLowerCase();
     if (mode !== 'download' && mode !== 'api') throw new ConfigError(`onisep: DEVENIR_ONISEP_MODE must be "download" or "api", not "${mode}"`);
@@ -100,13 +100,6 @@ export const onisepConnector: SourceConnector = {
     const unknownColumns = records.length ? checkColumns({ source: 'onisep', dataset: request.dataset, url: res.url }, recordColumns(records), spec) : [];
     const landed = await writeNdjson(ctx.workDir, request.dataset, records);
     ctx.heartbeat({ done: records.length, total: records.length });
-    return {
-      files: [{ ...landed, rawKey }],
-      drift: { unknownColumns, unknownMeasures: [] },
-      skipped: {},
-      sourceUrl: res.url,
-      validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined },
-      requests: ctx.http.requests - before,
-    };
+    return payloadReport(ctx, before, res, { ...landed, rawKey }, unknownColumns);
   },
 };

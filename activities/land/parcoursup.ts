@@ -8,6 +8,7 @@ import { checkColumns } from './dataset-columns.js';
 import { fetchOdsExport, scalarsAsText } from './esr-opendata.js';
 import type { HttpResponse } from './http.js';
 import { decodeText, recordColumns, writeNdjson } from './landing-writers.js';
+import { payloadReport } from './payload-landing.js';
 
 const EXPORT_COLUMNS = [
   'uai_ges', 'uai_composante', 'lib_composante', 'lib_ins', 'uai_aff', 'lib_aff', 'academie', 'codeformation', 'libformation', 'codespecialite', 'libspecialite',
@@ -76,13 +77,6 @@ export const parcoursupConnector: SourceConnector = {
     const before = ctx.http.requests;
     const { res, unknownColumns, file } = request.dataset === 'formations' ? await landFormations(ctx, request.period) : await landCartographie(ctx, request.period);
     ctx.heartbeat({ done: 1, total: 1 });
-    return {
-      files: [file],
-      drift: { unknownColumns, unknownMeasures: [] },
-      skipped: {},
-      sourceUrl: res.url,
-      validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined },
-      requests: ctx.http.requests - before,
-    };
+    return payloadReport(ctx, before, res, file, unknownColumns);
   },
 };

@@ -1,7 +1,7 @@
 import type { DatasetSpec, SourceConnector } from './connector.js';
-import { ContractError } from './dataset-columns.js';
+import { ContractError, datasetSpec } from './dataset-columns.js';
 import { credential } from './dev-credentials.js';
-import { landLookupBatches, lookupAnswer, type LookupKey } from './lookup-batches.js';
+import { landLookupBatches, lookupAnswer, lookupKeys, lookupReport } from './lookup-batches.js';
 
 const SOURCE = 'quiforme';
 const cols = (s: string) => s.split(' ');
@@ -27,13 +27,10 @@ export const quiformeConnector: SourceConnector = {
   datasets: DATASETS,
   defaultPeriods: (_dataset, today) => [today],
   async land(ctx, request) {
-    const spec = DATASETS[request.dataset];
-    if (!spec) throw new ContractError(`${SOURCE}: unknown dataset ${request.dataset} (known: organismes)`, SOURCE, request.dataset);
-    const unknownScope = Object.keys(request.scope ?? {}).filter((k) => k !== 'uai' && k !== 'siret');
-    if (unknownScope.length) throw new ContractError(`${SOURCE}: unknown scope ${unknownScope.join(', ')} (known: uai, siret)`, SOURCE, request.dataset);
+    const spec = datasetSpec(SOURCE, DATASETS, request.dataset);
+    const keys = lookupKeys(SOURCE, request, ['uai', 'siret']);
     const before = ctx.http.requests;
     const token = credential(ctx, 'TOKEN', 'devenir-dev');
-    const keys: LookupKey[] = Object.entries(request.scope ?? {}).flatMap(([type, ids]) => ids.map((key) => ({ type, key })));
     const result = await landLookupBatches(ctx, request, {
       source: SOURCE,
       spec,
@@ -49,13 +46,6 @@ export const quiformeConnector: SourceConnector = {
       },
     });
     ctx.log.info({ source: SOURCE, resumed: result.resumed, requested: keys.length - result.resumed }, 'quiforme lookups done');
-    return {
-      files: result.files,
-      drift: { unknownColumns: result.unknownColumns, unknownMeasures: [] },
-      skipped: result.skipped,
-      sourceUrl: ctx.http.url('organismes'),
-      validators: {},
-      requests: ctx.http.requests - before,
-    };
+    return lookupReport(ctx, before, result, ctx.http.url('organismes'));
   },
 };

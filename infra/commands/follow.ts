@@ -18,6 +18,8 @@ export async function startWorkflow<W extends Workflow>(app: App, client: Client
     ...(tags.source ? [{ key: SOURCE_KEY, value: tags.source }] : []),
     ...(tags.millesime ? [{ key: MILLESIME_KEY, value: tags.millesime }] : []),
   ];
+  // Business ids are scoped by the deployment's prefix: `<prefix>/refresh/bcn/2026-11-29`.
+  workflowId = `${app.config.temporal.taskQueuePrefix}/${workflowId}`;
   const options: WorkflowStartOptions<W> = { workflowId, taskQueue: `${app.config.temporal.taskQueuePrefix}-workflows`, args, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING } as unknown as WorkflowStartOptions<W>;
   try {
     return (await client.workflow.start(workflow, { ...options, typedSearchAttributes: new TypedSearchAttributes(pairs) })) as WorkflowHandle<W>;

@@ -1,6 +1,6 @@
 -- Statistics by académie with its region, raw values (no secrecy applied).
 with stats as (
-    select * from matched.stats_toutes_echelles
+    select * from stats_echelle('matched.stats_toutes_echelles', 'academie')
 ),
 
 academies as (
@@ -14,16 +14,9 @@ final as (
         academie.code_region,
         academie.libelle_region,
         academie.code_region_academique,
-        stat.code_certification,
-        stat.filiere,
-        stat.millesime,
-        stat.* exclude (
-            scope, scope_code, code_certification, filiere, millesime, libelle_etablissement, uai_type, uai_donnee,
-            uai_donnee_type, uai_lieu_formation, uai_formateur, uai_gestionnaire
-        )
+        stat.* exclude (scope_code)
     from stats as stat
     left join academies as academie on academie.code_academie = stat.scope_code
-    where stat.scope = 'academie'
 )
 
 select * from final

@@ -1,7 +1,7 @@
 -- Statistics by département, with the académie and region most of the département's establishments belong to,
 -- raw values (no secrecy applied).
 with stats as (
-    select * from matched.stats_toutes_echelles
+    select * from stats_echelle('matched.stats_toutes_echelles', 'departement')
 ),
 
 etablissements as (
@@ -33,16 +33,9 @@ final as (
         departement.libelle_academie,
         departement.code_region,
         departement.libelle_region,
-        stat.code_certification,
-        stat.filiere,
-        stat.millesime,
-        stat.* exclude (
-            scope, scope_code, code_certification, filiere, millesime, libelle_etablissement, uai_type, uai_donnee,
-            uai_donnee_type, uai_lieu_formation, uai_formateur, uai_gestionnaire
-        )
+        stat.* exclude (scope_code)
     from stats as stat
     left join departements as departement on departement.code_departement = stat.scope_code
-    where stat.scope = 'departement'
 )
 
 select * from final

@@ -1,19 +1,11 @@
 -- National statistics (InserJeunes by filière, InserSup), raw values (no secrecy applied).
 with stats as (
-    select * from matched.stats_toutes_echelles
+    select * from stats_echelle('matched.stats_toutes_echelles', 'france')
 ),
 
 final as (
-    select
-        code_certification,
-        filiere,
-        millesime,
-        * exclude (
-            scope, scope_code, code_certification, filiere, millesime, libelle_etablissement, uai_type, uai_donnee,
-            uai_donnee_type, uai_lieu_formation, uai_formateur, uai_gestionnaire
-        )
+    select * exclude (scope_code)
     from stats
-    where scope = 'france'
 )
 
 select * from final

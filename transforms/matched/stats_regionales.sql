@@ -1,6 +1,6 @@
 -- Regional statistics (InserJeunes by région académique) with the INSEE region, raw values (no secrecy applied).
 with stats as (
-    select * from matched.stats_toutes_echelles
+    select * from stats_echelle('matched.stats_toutes_echelles', 'region')
 ),
 
 academies as (
@@ -18,16 +18,9 @@ final as (
         stat.scope_code as code_region_academique,
         region.code_region,
         region.libelle_region,
-        stat.code_certification,
-        stat.filiere,
-        stat.millesime,
-        stat.* exclude (
-            scope, scope_code, code_certification, filiere, millesime, libelle_etablissement, uai_type, uai_donnee,
-            uai_donnee_type, uai_lieu_formation, uai_formateur, uai_gestionnaire
-        )
+        stat.* exclude (scope_code)
     from stats as stat
     left join regions as region on region.code_region_academique = stat.scope_code
-    where stat.scope = 'region'
 )
 
 select * from final

@@ -16,33 +16,15 @@ apprentissage as (
 ),
 
 par_lieu as (
-    select
-        code_certification, uai_formation as uai,
-        liste_distincte(uai_formateur) as formateurs,
-        liste_distincte(uai_gestionnaire) as gestionnaires
-    from relations
-    where uai_formation is not null
-    group by code_certification, uai_formation
+    select * from relations_par_uai('matched.relations_catalogue', 'lieu_formation')
 ),
 
 par_formateur as (
-    select
-        code_certification, uai_formateur as uai,
-        liste_distincte(uai_formation) as lieux,
-        liste_distincte(uai_gestionnaire) as gestionnaires
-    from relations
-    where uai_formateur is not null
-    group by code_certification, uai_formateur
+    select * from relations_par_uai('matched.relations_catalogue', 'formateur')
 ),
 
 par_gestionnaire as (
-    select
-        code_certification, uai_gestionnaire as uai,
-        liste_distincte(uai_formation) as lieux,
-        liste_distincte(uai_formateur) as formateurs
-    from relations
-    where uai_gestionnaire is not null
-    group by code_certification, uai_gestionnaire
+    select * from relations_par_uai('matched.relations_catalogue', 'gestionnaire')
 ),
 
 base as (

@@ -5,21 +5,12 @@ with lignes as (
     select * from matched.stats_uai
 ),
 
-relations as (
-    select * from matched.relations_catalogue
-),
-
 par_lieu as (
-    select
-        code_certification, uai_formation as uai,
-        liste_distincte(uai_formateur) as formateurs,
-        liste_distincte(uai_gestionnaire) as gestionnaires
-    from relations
-    where uai_formation is not null
-    group by code_certification, uai_formation
+    select * from relations_par_uai('matched.relations_catalogue', 'lieu_formation')
 ),
 
-depuis_formateurs as (
+candidats as (
+    -- A formateur's (phase 4) or gestionnaire's (phase 5) row, copied to each other lieu whose single one it is.
     select
         source.* replace (
             lieu.uai as scope_code,
@@ -28,59 +19,35 @@ depuis_formateurs as (
             [lieu.uai] as uai_lieu_formation,
             lieu.formateurs as uai_formateur,
             lieu.gestionnaires as uai_gestionnaire
-        )
+        ),
+        source.uai_type = 'formateur' as depuis_formateur
     from lignes as source
     inner join par_lieu as lieu
-        on lieu.code_certification = source.code_certification and lieu.formateurs = [source.scope_code]
-    where source.scope = 'uai' and source.filiere = 'apprentissage' and source.uai_type = 'formateur'
+        on lieu.code_certification = source.code_certification
+        and [source.scope_code] = if(source.uai_type = 'formateur', lieu.formateurs, lieu.gestionnaires)
+    where source.scope = 'uai' and source.filiere = 'apprentissage'
+        and source.uai_type in ('formateur', 'gestionnaire')
         and lieu.uai <> source.scope_code
 ),
 
-phase_4 as (
-    select candidat.*
-    from depuis_formateurs as candidat
+copies as (
+    -- Only lieux without a row of their own; a lieu with both copies takes its formateur's (phase 4 before 5).
+    select candidat.* exclude (depuis_formateur)
+    from candidats as candidat
     anti join lignes as ligne
         on ligne.scope = 'uai' and ligne.scope_code = candidat.scope_code
         and ligne.code_certification = candidat.code_certification
         and ligne.filiere = candidat.filiere and ligne.millesime = candidat.millesime
-),
-
-apres_phase_4 as (
-    select * from lignes
-    union all by name
-    select * from phase_4
-),
-
-depuis_gestionnaires as (
-    select
-        source.* replace (
-            lieu.uai as scope_code,
-            null::varchar as libelle_etablissement,
-            'lieu_formation' as uai_type,
-            [lieu.uai] as uai_lieu_formation,
-            lieu.formateurs as uai_formateur,
-            lieu.gestionnaires as uai_gestionnaire
-        )
-    from lignes as source
-    inner join par_lieu as lieu
-        on lieu.code_certification = source.code_certification and lieu.gestionnaires = [source.scope_code]
-    where source.scope = 'uai' and source.filiere = 'apprentissage' and source.uai_type = 'gestionnaire'
-        and lieu.uai <> source.scope_code
-),
-
-phase_5 as (
-    select candidat.*
-    from depuis_gestionnaires as candidat
-    anti join apres_phase_4 as ligne
-        on ligne.scope = 'uai' and ligne.scope_code = candidat.scope_code
-        and ligne.code_certification = candidat.code_certification
-        and ligne.filiere = candidat.filiere and ligne.millesime = candidat.millesime
+    qualify rank() over (
+        partition by candidat.scope_code, candidat.code_certification, candidat.filiere, candidat.millesime
+        order by candidat.depuis_formateur desc
+    ) = 1
 ),
 
 final as (
-    select * from apres_phase_4
+    select * from lignes
     union all by name
-    select * from phase_5
+    select * from copies
 )
 
 select * from final

@@ -1,25 +1,10 @@
--- Published statistics: with fewer than secrecy_threshold pupils in the final year (nb_annee_term), every count but
--- nb_annee_term, every rate and every salary is withheld and raison_masquage says why (matched keeps the values).
+-- Published statistics by establishment, statistical secrecy applied (macro secret_statistique).
 with stats as (
-    select * from matched.stats_etablissements
-),
-
-masquage as (
-    select * exclude (mesures_inconnues), nb_annee_term < getvariable('secrecy_threshold') as est_masque
-    from stats
+    select * from secret_statistique('matched.stats_etablissements')
 ),
 
 final as (
-    select
-        columns(c -> not regexp_matches(c, '^(nb_|taux_|salaire_)') and c <> 'est_masque'),
-        nb_annee_term,
-        if(est_masque, null, columns(c -> regexp_matches(c, '^(nb_|taux_|salaire_)') and c <> 'nb_annee_term')),
-        if(
-            est_masque,
-            'moins de ' || getvariable('secrecy_threshold')::varchar || ' eleves en annee terminale',
-            null
-        ) as raison_masquage
-    from masquage
+    select * from stats
 )
 
 select * from final

@@ -1,50 +1,31 @@
-with source as (
-    select *
-    from raw.bcn__n_formation_diplome
-    where millesime = (select max(millesime) from raw.bcn__n_formation_diplome)
+-- N_FORMATION_DIPLOME: one row per CFD (macro bcn_formations_diplomes) with the continuum links of the raw row it
+-- is kept from (its ancien_diplome_* and nouveau_diplome_* cells).
+with formations as (
+    select * from bcn_formations_diplomes('raw.bcn__n_formation_diplome')
 ),
 
-renomme as (
-    select
-        code_au_format(formation_diplome, 8) as code_formation_diplome,
-        code_normalise(niveau_formation_diplome) as niveau_formation_diplome,
-        code_normalise(groupe_specialite) as groupe_specialite,
-        code_normalise(lettre_specialite) as lettre_specialite,
-        trim(libelle_court) as libelle_court,
-        trim(libelle_stat_33) as libelle_stat_33,
-        trim(libelle_long_200) as libelle_long,
-        date_parse(date_ouverture) as date_ouverture,
-        date_parse(date_fermeture) as date_fermeture,
-        entier_parse(date_premiere_session) as date_premiere_session,
-        entier_parse(date_derniere_session) as date_derniere_session,
-        code_normalise(niveau_qualification_rncp) as niveau_qualification_rncp,
-        list_sort(list_distinct(list_filter(
-            list_transform(
-                [ancien_diplome_1, ancien_diplome_2, ancien_diplome_3, ancien_diplome_4,
-                 ancien_diplome_5, ancien_diplome_6, ancien_diplome_7],
-                c -> code_au_format(c, 8)
-            ),
-            c -> c is not null and c <> code_au_format(formation_diplome, 8)
-        ))) as anciens_diplomes,
-        list_sort(list_distinct(list_filter(
-            list_transform(
-                [nouveau_diplome_1, nouveau_diplome_2, nouveau_diplome_3, nouveau_diplome_4,
-                 nouveau_diplome_5, nouveau_diplome_6, nouveau_diplome_7],
-                c -> code_au_format(c, 8)
-            ),
-            c -> c is not null and c <> code_au_format(formation_diplome, 8)
-        ))) as nouveaux_diplomes,
-        millesime,
-        _raw_key,
-        _raw_row::bigint as _raw_row
-    from source
+source as (
+    select * from raw.bcn__n_formation_diplome
 ),
 
 final as (
-    select *
-    from renomme
-    where code_formation_diplome is not null
-    qualify row_number() over (partition by code_formation_diplome order by _raw_key desc, _raw_row desc) = 1
+    select
+        formation.* exclude (millesime, _raw_key, _raw_row),
+        cfd_lies(
+            [ligne.ancien_diplome_1, ligne.ancien_diplome_2, ligne.ancien_diplome_3, ligne.ancien_diplome_4,
+             ligne.ancien_diplome_5, ligne.ancien_diplome_6, ligne.ancien_diplome_7],
+            formation.code_formation_diplome
+        ) as anciens_diplomes,
+        cfd_lies(
+            [ligne.nouveau_diplome_1, ligne.nouveau_diplome_2, ligne.nouveau_diplome_3, ligne.nouveau_diplome_4,
+             ligne.nouveau_diplome_5, ligne.nouveau_diplome_6, ligne.nouveau_diplome_7],
+            formation.code_formation_diplome
+        ) as nouveaux_diplomes,
+        formation.millesime,
+        formation._raw_key,
+        formation._raw_row
+    from formations as formation
+    inner join source as ligne on ligne._raw_key = formation._raw_key and ligne._raw_row::bigint = formation._raw_row
 )
 
 select * from final

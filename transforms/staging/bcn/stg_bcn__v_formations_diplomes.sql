@@ -1,34 +1,10 @@
-with source as (
-    select *
-    from raw.bcn__v_formation_diplome
-    where millesime = (select max(millesime) from raw.bcn__v_formation_diplome)
-),
-
-renomme as (
-    select
-        code_au_format(formation_diplome, 8) as code_formation_diplome,
-        code_normalise(niveau_formation_diplome) as niveau_formation_diplome,
-        code_normalise(groupe_specialite) as groupe_specialite,
-        code_normalise(lettre_specialite) as lettre_specialite,
-        trim(libelle_court) as libelle_court,
-        trim(libelle_stat_33) as libelle_stat_33,
-        trim(libelle_long_200) as libelle_long,
-        date_parse(date_ouverture) as date_ouverture,
-        date_parse(date_fermeture) as date_fermeture,
-        entier_parse(date_premiere_session) as date_premiere_session,
-        entier_parse(date_derniere_session) as date_derniere_session,
-        code_normalise(niveau_qualification_rncp) as niveau_qualification_rncp,
-        millesime,
-        _raw_key,
-        _raw_row::bigint as _raw_row
-    from source
+-- V_FORMATION_DIPLOME: one row per CFD (macro bcn_formations_diplomes).
+with formations as (
+    select * from bcn_formations_diplomes('raw.bcn__v_formation_diplome')
 ),
 
 final as (
-    select *
-    from renomme
-    where code_formation_diplome is not null
-    qualify row_number() over (partition by code_formation_diplome order by _raw_key desc, _raw_row desc) = 1
+    select * from formations
 )
 
 select * from final
