@@ -85,12 +85,16 @@ async function checkRelationship(connection: DuckDBConnection, model: ModelDef, 
 }
 
 async function checkDrift(connection: DuckDBConnection, model: ModelDef, total: number, threshold: number, partitions: Record<string, number> = {}) {
-  // Only the millésimes the previous snapshot had: a backfill adding one is growth, not drift.
-  const kept = Object.keys(partitions).some((p) => p !== '') ? Object.keys(partitions) : [];
-  const previous = kept.length ? kept.reduce((n, p) => n + partitions[p], 0) : total;
-  const filter = kept.length ? `where coalesce(millesime::varchar, '') in (select unnest($kept))` : '';
-  const [{ rows }] = await read(connection, `select count(*)::bigint as rows from ${table(model.layer, model.name)} ${filter}`, kept.length ? { kept: listValue(kept) } : undefined);
-  const current = Number(rows);
+  const sum = (counts: Record<string, number>, keys = Object.keys(counts)) => keys.reduce((n, k) => n + (counts[k] ?? 0), 0);
+  const byPartition = Object.keys(partitions).some((p) => p !== '');
+  const now = byPartition
+    ? Object.fromEntries((await read(connection, `select coalesce(millesime::varchar, '') as p, count(*)::bigint as n from ${table(model.layer, model.name)} group by 1`)).map((r) => [String(r.p), Number(r.n)]))
+    : { '': Number((await read(connection, `select count(*)::bigint as n from ${table(model.layer, model.name)}`))[0].n) };
+  // A table that only gained millésimes (a backfill) is compared on those it had: growth is no drift. Otherwise (a
+  // referential's fetch date moved, a millésime vanished) on its totals.
+  const gainedOnly = byPartition && Object.keys(partitions).every((p) => p in now);
+  const previous = gainedOnly ? sum(partitions) : total;
+  const current = gainedOnly ? sum(now, Object.keys(partitions)) : sum(now);
   const drift = Math.abs(current - previous) / Math.max(previous, 1);
   const failing = drift > threshold ? Math.abs(current - previous) : 0;
   const sample = [{ previous, current, drift: Math.round(drift * 1000) / 1000, threshold }];

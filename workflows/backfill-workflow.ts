@@ -23,7 +23,7 @@ export interface BackfillOutcome {
 const CHILDREN_PER_RUN = 50;
 
 /**
- * Replays a list of millésimes, one child workflow each (`<prefix>/backfill/<source>/<millésime>`), a bounded number at
+ * Replays a list of millésimes, one child workflow each (`<prefix>/backfill/<source>/<datasets or all>/<millésime>`), a bounded number at
  * a time. A millésime whose child already succeeded is not redone: re-running a backfill redoes only what
  * failed or is missing. Long lists continue as new.
  */
@@ -42,7 +42,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillOu
       const millesime = todo[next++];
       try {
         const child = await startChild(refreshSourceWorkflow, {
-          workflowId: `${input.idPrefix ? `${input.idPrefix}/` : ''}backfill/${input.source}/${millesime}`,
+          workflowId: `${input.idPrefix ? `${input.idPrefix}/` : ''}backfill/${input.source}/${input.datasets?.length ? [...input.datasets].sort().join('+') : 'all'}/${millesime}`,
           taskQueue: input.queues.workflows,
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
           args: [{ idPrefix: input.idPrefix, queues: input.queues, committerId: input.committerId, heartbeatTimeout: input.heartbeatTimeout, source: input.source, datasets: input.datasets, periods: [millesime] }],

@@ -60,7 +60,7 @@ export async function backfill(app: App, opts: { source: string; millesime?: str
   const millesimes = opts.millesime?.length ? opts.millesime : opts.from && opts.to ? millesimeRange(opts.from, opts.to) : undefined;
   if (!millesimes?.length) throw new UsageError('give the millésimes: --millesime 2020_2021 --millesime 2021_2022, or --from 2019_2020 --to 2021_2022');
   const client = await app.client();
-  const handle = await startWorkflow(app, client, 'backfillWorkflow', `backfill/${opts.source}/${millesimes.join('+')}`, [{ ...runContext(app.config), source: opts.source as SourceId, millesimes, datasets: opts.dataset, parallelism: Number(opts.parallelism ?? 2) }], { source: opts.source, millesime: millesimes.join(',') });
+  const handle = await startWorkflow(app, client, 'backfillWorkflow', `backfill-run/${opts.source}/${millesimes.join('+')}`, [{ ...runContext(app.config), source: opts.source as SourceId, millesimes, datasets: opts.dataset, parallelism: Number(opts.parallelism ?? 2) }], { source: opts.source, millesime: millesimes.join(',') });
   if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
   return follow(app, handle, { quiet: opts.json });
 }

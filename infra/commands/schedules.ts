@@ -38,7 +38,7 @@ function options(app: App, source: SourceId, file: ReturnType<typeof loadSchedul
   return {
     scheduleId: scheduleId(app, source),
     spec: desired.spec,
-    action: { type: 'startWorkflow', workflowType: 'refreshSourceWorkflow', taskQueue: runContext(app.config).queues.workflows, args, workflowId: `scheduled/refresh/${source}` },
+    action: { type: 'startWorkflow', workflowType: 'refreshSourceWorkflow', taskQueue: runContext(app.config).queues.workflows, args, workflowId: `${app.config.temporal.taskQueuePrefix}/scheduled/refresh/${source}` },
     policies: { overlap: ScheduleOverlapPolicy[file.overlap], catchupWindow: file.catchupWindow, pauseOnFailure: false },
     memo: { devenirFingerprint: fingerprint, why: entry.why ?? '' },
     state: { paused: entry.paused ?? false, note: entry.why },
