@@ -130,7 +130,8 @@ export class S3ObjectStore implements ObjectStore {
 
   async uploadFile(key: string, localPath: string, opts: { ifAbsent?: boolean } = {}): Promise<{ version: string; created: boolean }> {
     const { size } = await fs.stat(localPath);
-    if (opts.ifAbsent && !this.atomicConditionalWrites) {
+    if (opts.ifAbsent) {
+      // Content-addressed objects usually exist already on an unchanged refresh: a HEAD saves the upload.
       const existing = await this.head(key);
       if (existing) return { version: existing.version, created: false };
     }

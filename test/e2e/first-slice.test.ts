@@ -18,7 +18,7 @@ describe('first slice: BCN N_FORMATION_DIPLOME through Temporal, S3 and DuckDB',
   afterAll(async () => h?.stop());
 
   const refresh = (id: string) =>
-    h.client.workflow.execute('refreshSourceWorkflow', { taskQueue: h.ctx.queues.workflows, workflowId: id, args: [{ ...h.ctx, source: 'bcn', datasets: ['n_formation_diplome'], date: '2026-11-29' }] }) as Promise<RefreshSourceResult>;
+    h.client.workflow.execute('refreshSourceWorkflow', { taskQueue: h.ctx.queues.workflows, workflowId: `${h.ctx.idPrefix}/${id}`, args: [{ ...h.ctx, source: 'bcn', datasets: ['n_formation_diplome'], date: '2026-11-29' }] }) as Promise<RefreshSourceResult>;
 
   it('lands the raw payload, builds the staging model, publishes a snapshot, and answers the query', async () => {
     const result = await refresh('slice-1');

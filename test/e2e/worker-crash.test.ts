@@ -22,7 +22,7 @@ describe('a worker killed during landing', () => {
     // The first BCN download hangs long enough for the worker to be killed while it is in flight.
     h.sims.faults.add({ source: 'bcn', kind: 'slow', delayMs: 15_000, match: 'nomenclature', times: 1 });
     const first = h.spawnWorker();
-    const handle = await h.client.workflow.start('refreshSourceWorkflow', { taskQueue: h.ctx.queues.workflows, workflowId: 'crash-1', args: [{ ...h.ctx, source: 'bcn', datasets: ['n_formation_diplome'], date: '2026-11-29' }] });
+    const handle = await h.client.workflow.start('refreshSourceWorkflow', { taskQueue: h.ctx.queues.workflows, workflowId: `${h.ctx.idPrefix}/crash-1`, args: [{ ...h.ctx, source: 'bcn', datasets: ['n_formation_diplome'], date: '2026-11-29' }] });
     await until(() => (h.sims.requests.get('bcn') ?? []).some((r) => r.includes('nomenclature')));
     first.kill('SIGKILL');
     await new Promise<void>((resolve) => first.once('exit', () => resolve()));
