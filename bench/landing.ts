@@ -1,7 +1,7 @@
 /**
  * Landing throughput: devenir's landing path (NDJSON → validation/quarantine → Parquet → content-addressed
  * upload into a filesystem lake) against raw DuckDB (`read_json` → `COPY … parquet`) on the same generated
- * InserJeunes-like file, each in its own process so peak RSS is its own. Usage: npx tsx bench/landing.ts landing [rows]
+ * InserJeunes-like file, each in its own process so peak RSS is its own. Usage: npx tsx bench/landing.ts [rows]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -36,7 +36,8 @@ if (mode === 'devenir' || mode === 'duckdb') {
   const rows = await (mode === 'devenir' ? devenirPath(file, dir) : duckdbPath(file, dir));
   process.stdout.write(JSON.stringify({ rows, seconds: (performance.now() - t) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 } else {
-  const rows = Number(process.argv[3] ?? 1_000_000);
+  // `landing.ts [rows]` (or `landing.ts landing [rows]`, as bench/run.ts names it).
+  const rows = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
   const work = mkdtempSync(path.join(os.tmpdir(), 'devenir-bench-'));
   const input = path.join(work, 'input.ndjson');
   await generate(input, rows);
