@@ -41,17 +41,25 @@ export class Lake {
 
   /** Commits each staged table, then one lake snapshot naming them all. Idempotent per key. */
   async publish(staged: StagedTable[], opts: { message: string; idempotencyKey: string; producer?: Producer }): Promise<PublishResult> {
+    return this.commitAll(staged, opts, 'merge');
+  }
+
+  /**
+   * The two steps of every publish: a table snapshot per staged table, then one lake snapshot. `merge` keeps the
+   * other tables of the head; `replace` makes the lake exactly these tables (a rollback).
+   */
+  private async commitAll(staged: StagedTable[], opts: { message: string; idempotencyKey: string; producer?: Producer; operation?: TableManifest['operation'] }, lakeTables: 'merge' | 'replace'): Promise<PublishResult> {
     const tables: PublishResult['tables'] = [];
     for (const t of [...staged].sort((a, b) => a.name.localeCompare(b.name))) {
-      const { snapshot, committed } = await this.commitTable(t, `${opts.idempotencyKey}/${t.name}`, opts.producer);
+      const { snapshot, committed } = await this.commitTable(t, `${opts.idempotencyKey}/${t.name}`, opts.producer, opts.operation);
       if (snapshot) tables.push({ name: t.name, snapshot_id: snapshot.snapshot_id, committed, rows: snapshot.summary.rows });
     }
     const changes = Object.fromEntries(tables.map((t) => [t.name, t.snapshot_id]));
     const { snapshot, committed } = await this.lakeLog.commit(opts.idempotencyKey, (head) => {
-      const merged = { ...(head?.tables ?? {}) };
-      for (const [name, id] of Object.entries(changes)) merged[name] = Math.max(id, merged[name] ?? 0);
-      if (head && sameMap(head.tables, merged)) return 'unchanged';
-      return { format_version: 1, created_at: new Date().toISOString(), message: opts.message, idempotency_key: opts.idempotencyKey, producer: opts.producer ?? {}, tables: sortKeys(merged) };
+      const next = lakeTables === 'replace' ? changes : { ...(head?.tables ?? {}) };
+      if (lakeTables === 'merge') for (const [name, id] of Object.entries(changes)) next[name] = Math.max(id, next[name] ?? 0);
+      if (head && sameMap(head.tables, next)) return 'unchanged';
+      return { format_version: 1, created_at: new Date().toISOString(), message: opts.message, idempotency_key: opts.idempotencyKey, producer: opts.producer ?? {}, tables: sortKeys(next) };
     });
     return { snapshot, committed, tables };
   }
@@ -130,20 +138,8 @@ export class Lake {
   async rollback(to: SnapshotSelector, idempotencyKey: string): Promise<PublishResult> {
     const target = await this.lakeSnapshot(to);
     if (!target) throw new Error('nothing to roll back to: the lake is empty');
-    const staged: StagedTable[] = [];
-    for (const [name, manifest] of await this.tables(to)) {
-      staged.push({ name, partitionColumn: manifest.partition_column, replace: 'all', files: manifest.files, schema: manifest.schema, inputs: manifest.inputs, checks: manifest.checks, source: manifest.source });
-    }
-    const tables: PublishResult['tables'] = [];
-    for (const t of staged) {
-      const { snapshot, committed } = await this.commitTable(t, `${idempotencyKey}/${t.name}`, {}, 'rollback');
-      if (snapshot) tables.push({ name: t.name, snapshot_id: snapshot.snapshot_id, committed, rows: snapshot.summary.rows });
-    }
-    const names = Object.fromEntries(tables.map((t) => [t.name, t.snapshot_id]));
-    const { snapshot, committed } = await this.lakeLog.commit(idempotencyKey, (head) =>
-      head && sameMap(head.tables, names) ? 'unchanged' : { format_version: 1, created_at: new Date().toISOString(), message: `rollback to snapshot ${target.snapshot_id}`, idempotency_key: idempotencyKey, producer: {}, tables: sortKeys(names) },
-    );
-    return { snapshot, committed, tables };
+    const staged: StagedTable[] = [...(await this.tables(to))].map(([name, m]) => ({ name, partitionColumn: m.partition_column, replace: 'all', files: m.files, schema: m.schema, inputs: m.inputs, checks: m.checks, source: m.source }));
+    return this.commitAll(staged, { message: `rollback to snapshot ${target.snapshot_id}`, idempotencyKey, operation: 'rollback' }, 'replace');
   }
 
   /** Deletes data files that no table snapshot references and that are older than the grace period. */

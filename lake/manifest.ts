@@ -85,7 +85,6 @@ export function parseTableName(name: string): { layer: Layer; table: string } {
 }
 
 export const paths = {
-  tableDir: (layer: Layer, table: string) => `${layer}/${table}`,
   dataFile: (layer: Layer, table: string, partitionColumn: string | null, partition: string, sha256: string) =>
     `${layer}/${table}/data/${partitionColumn ? `${partitionColumn}=${encodeURIComponent(partition)}/` : ''}${sha256.slice(0, 32)}.parquet`,
   tableSnapshot: (layer: Layer, table: string, id: number) => `_meta/${layer}/${table}/snapshots/${String(id).padStart(8, '0')}.json`,

@@ -23,8 +23,3 @@ export interface Progress {
 export function newProgress(step = 'starting'): Progress {
   return { step, sourcesDone: [], sourcesFailed: [], rowsLanded: 0, requests: 0, done: 0, total: 0 };
 }
-
-/** `2021_2022` → `2022`; `2022` stays. */
-export function lastYear(millesime: string): string {
-  return millesime.includes('_') ? millesime.split('_')[1] : millesime;
-}
