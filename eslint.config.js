@@ -4,7 +4,10 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const restrict = (patterns, allowTypeImports = false) => ({
-  '@typescript-eslint/no-restricted-imports': ['error', { patterns: patterns.map((p) => ({ ...p, allowTypeImports })) }],
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    { patterns: patterns.map((p) => ({ ...p, allowTypeImports })) },
+  ],
 });
 
 export default tseslint.config(
@@ -12,7 +15,28 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', performance: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', fetch: 'readonly', Headers: 'readonly', Response: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        performance: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        fetch: 'readonly',
+        Headers: 'readonly',
+        Response: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
@@ -22,8 +46,15 @@ export default tseslint.config(
     files: ['workflows/**/*.ts'],
     rules: restrict(
       [
-        { group: ['**/activities/**', '**/infra/**', '**/lake/**'], message: 'workflows import activities, infra and lake by type only (import type …): workflow code runs in the Temporal sandbox.' },
-        { group: ['node:*', 'fs', 'path', 'crypto', 'os', '@duckdb/*', '@aws-sdk/*', 'pino'], message: 'no I/O in workflow code: do it in an activity.' },
+        {
+          group: ['**/activities/**', '**/infra/**', '**/lake/**'],
+          message:
+            'workflows import activities, infra and lake by type only (import type …): workflow code runs in the Temporal sandbox.',
+        },
+        {
+          group: ['node:*', 'fs', 'path', 'crypto', 'os', '@duckdb/*', '@aws-sdk/*', 'pino'],
+          message: 'no I/O in workflow code: do it in an activity.',
+        },
       ],
       true,
     ),
@@ -32,11 +63,23 @@ export default tseslint.config(
     files: ['lake/**/*.ts'],
     rules: restrict([
       { group: ['@temporalio/*'], message: 'lake/ must be usable without Temporal.' },
-      { group: ['**/activities/**', '**/workflows/**', '**/infra/**'], message: 'lake/ is the bottom layer: it imports nothing of devenir above it.' },
+      {
+        group: ['**/activities/**', '**/workflows/**', '**/infra/**'],
+        message: 'lake/ is the bottom layer: it imports nothing of devenir above it.',
+      },
     ]),
   },
   {
     files: ['activities/**/*.ts'],
-    rules: restrict([{ group: ['**/infra/**', '**/workflows/**'], message: 'activities do not import infra (the composition root) or workflows; take what you need from ActivityDeps.' }], true),
+    rules: restrict(
+      [
+        {
+          group: ['**/infra/**', '**/workflows/**'],
+          message:
+            'activities do not import infra (the composition root) or workflows; take what you need from ActivityDeps.',
+        },
+      ],
+      true,
+    ),
   },
 );

@@ -35,5 +35,11 @@ export interface ActivityRuntime {
 /** A runtime for plain scripts and benches: no Temporal, heartbeats recorded in memory. */
 export function plainRuntime(checkpoint?: unknown): ActivityRuntime & { heartbeats: unknown[] } {
   const heartbeats: unknown[] = [];
-  return { heartbeats, heartbeat: (d) => heartbeats.push(d), checkpoint, signal: new AbortController().signal, attempt: 1 };
+  return {
+    heartbeats,
+    heartbeat: (d) => heartbeats.push(d),
+    checkpoint,
+    signal: new AbortController().signal,
+    attempt: 1,
+  };
 }

@@ -18,11 +18,33 @@ export const FAILURE_TYPES = {
 export function toFailure(error: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof HttpError) {
-    if (!error.retryable) return ApplicationFailure.create({ message: error.message, type: FAILURE_TYPES.http, nonRetryable: true, cause: error });
-    return ApplicationFailure.create({ message: error.message, type: FAILURE_TYPES.http, nonRetryable: false, nextRetryDelay: error.retryAfterMs, cause: error });
+    if (!error.retryable)
+      return ApplicationFailure.create({
+        message: error.message,
+        type: FAILURE_TYPES.http,
+        nonRetryable: true,
+        cause: error,
+      });
+    return ApplicationFailure.create({
+      message: error.message,
+      type: FAILURE_TYPES.http,
+      nonRetryable: false,
+      nextRetryDelay: error.retryAfterMs,
+      cause: error,
+    });
   }
   const name = (error as Error)?.name;
-  if (name === 'ContractError') return ApplicationFailure.create({ message: (error as Error).message, type: FAILURE_TYPES.contract, nonRetryable: true });
-  if (name === 'ConfigError') return ApplicationFailure.create({ message: (error as Error).message, type: FAILURE_TYPES.config, nonRetryable: true });
+  if (name === 'ContractError')
+    return ApplicationFailure.create({
+      message: (error as Error).message,
+      type: FAILURE_TYPES.contract,
+      nonRetryable: true,
+    });
+  if (name === 'ConfigError')
+    return ApplicationFailure.create({
+      message: (error as Error).message,
+      type: FAILURE_TYPES.config,
+      nonRetryable: true,
+    });
   return error;
 }

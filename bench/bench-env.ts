@@ -28,29 +28,55 @@ export function benchDir(): string {
  * caller never sends a bench to a real publisher), every source at `rate` requests per second unless `extra` says otherwise.
  */
 export function benchEnv(dir: string, rate: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { DEVENIR_HOME: path.join(dir, 'home'), DEVENIR_LAKE: path.join(dir, 'lake'), DEVENIR_WORK_DIR: path.join(dir, 'work'), LOG_LEVEL: 'error' };
+  const env: NodeJS.ProcessEnv = {
+    DEVENIR_HOME: path.join(dir, 'home'),
+    DEVENIR_LAKE: path.join(dir, 'lake'),
+    DEVENIR_WORK_DIR: path.join(dir, 'work'),
+    LOG_LEVEL: 'error',
+  };
   for (const source of SOURCE_IDS) env[`${sourceEnvPrefix(source)}_RATE`] = String(rate);
   return { ...env, ...extra };
 }
 
 /** Activity dependencies on the lake `env` names, sources served by `urls` (the simulators' base URLs). */
-export async function benchDeps(env: NodeJS.ProcessEnv, urls: Partial<Record<SourceId, string>> = {}): Promise<ActivityDeps> {
+export async function benchDeps(
+  env: NodeJS.ProcessEnv,
+  urls: Partial<Record<SourceId, string>> = {},
+): Promise<ActivityDeps> {
   const config = loadConfig(env);
   const lake = await openLake({ lake: config.lake, s3: config.s3 });
-  return { config, store: lake.store, lake, log: createLogger(config.logLevel, { pretty: false }), defaultSourceUrls: urls };
+  return {
+    config,
+    store: lake.store,
+    lake,
+    log: createLogger(config.logLevel, { pretty: false }),
+    defaultSourceUrls: urls,
+  };
 }
 
 /** A runtime for plain calls that records when each heartbeat came (ms since `since`). */
-export function timedRuntime(since = performance.now()): ActivityRuntime & { beats: Array<{ at: number; details: unknown }> } {
+export function timedRuntime(
+  since = performance.now(),
+): ActivityRuntime & { beats: Array<{ at: number; details: unknown }> } {
   const beats: Array<{ at: number; details: unknown }> = [];
-  return { beats, heartbeat: (details) => beats.push({ at: performance.now() - since, details }), checkpoint: undefined, signal: new AbortController().signal, attempt: 1 };
+  return {
+    beats,
+    heartbeat: (details) => beats.push({ at: performance.now() - since, details }),
+    checkpoint: undefined,
+    signal: new AbortController().signal,
+    attempt: 1,
+  };
 }
 
 /**
  * Lands every source stage by stage as refresh-all does (sources of a stage at once, each seeing the staged sets of
  * the stages before), statistics sources for `periods`, referentials for `date`. Returns the staged keys and each source's wall time.
  */
-export async function landAll(deps: ActivityDeps, periods: string[], date: string): Promise<{ stagedKeys: string[]; landed: LandSourceResult[]; sourceMs: Record<string, number> }> {
+export async function landAll(
+  deps: ActivityDeps,
+  periods: string[],
+  date: string,
+): Promise<{ stagedKeys: string[]; landed: LandSourceResult[]; sourceMs: Record<string, number> }> {
   const stagedKeys: string[] = [];
   const landed: LandSourceResult[] = [];
   const sourceMs: Record<string, number> = {};
@@ -61,7 +87,11 @@ export async function landAll(deps: ActivityDeps, periods: string[], date: strin
         const plan = await planSource({ source, periods: i > 0 ? periods : undefined, date });
         const started = performance.now();
         const rt = timedRuntime(started);
-        const results = await Promise.all(plan.map((p) => landSource(deps, rt, { source, dataset: p.dataset, period: p.period, overlayStagedKeys: overlay })));
+        const results = await Promise.all(
+          plan.map((p) =>
+            landSource(deps, rt, { source, dataset: p.dataset, period: p.period, overlayStagedKeys: overlay }),
+          ),
+        );
         sourceMs[source] = performance.now() - started;
         return results;
       }),
@@ -79,7 +109,8 @@ export function numberArg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a positive number, not "${process.argv[i + 1]}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--${name} takes a positive number, not "${process.argv[i + 1]}"`);
   return value;
 }
 

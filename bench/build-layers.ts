@@ -42,9 +42,14 @@ async function instrumentedBuild(deps: ActivityDeps, stagedKeys: string[]): Prom
   const since = performance.now();
   const models = await loadModels(TRANSFORMS_DIR);
   const staged = (await Promise.all(stagedKeys.map((k) => loadStaged(deps.store, k)))).flat();
-  const raw = overlayTables(new Map(), staged).filter((t) => t.name.startsWith('raw.') && !t.name.endsWith('__quarantine'));
+  const raw = overlayTables(new Map(), staged).filter(
+    (t) => t.name.startsWith('raw.') && !t.name.endsWith('__quarantine'),
+  );
   const setupMs = performance.now() - since;
-  const top = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).slice(0, 5);
+  const top = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5);
   return Workspace.with(async (ws) => {
     let t = performance.now();
     await registerTables(ws, deps.store, raw, path.join(deps.config.workDir, 'cache'));
@@ -55,22 +60,48 @@ async function instrumentedBuild(deps: ActivityDeps, stagedKeys: string[]): Prom
     const checks: Record<string, number> = {};
     for (const model of models) {
       t = performance.now();
-      await checkModels(ws.connection, [model], { previousRowCounts: {}, rowDriftThreshold: deps.config.rowDriftThreshold });
+      await checkModels(ws.connection, [model], {
+        previousRowCounts: {},
+        rowDriftThreshold: deps.config.rowDriftThreshold,
+      });
       checks[model.id] = performance.now() - t;
     }
     const writes: Record<string, number> = {};
     const workDir = path.join(deps.config.workDir, 'instrumented');
     for (const model of models) {
       t = performance.now();
-      const columns = (await ws.rows<{ column_name: string }>(`select column_name from information_schema.columns where table_catalog = current_database() and table_schema = $1 and table_name = $2`, [model.layer, model.name])).map((c) => c.column_name);
-      await stageTable(ws, deps.store, model.id, { name: model.id, partitionColumn: columns.includes('millesime') ? 'millesime' : null, replace: 'all', orderBy: model.contract.uniqueKey.length ? model.contract.uniqueKey : undefined, localDir: workDir });
+      const columns = (
+        await ws.rows<{ column_name: string }>(
+          `select column_name from information_schema.columns where table_catalog = current_database() and table_schema = $1 and table_name = $2`,
+          [model.layer, model.name],
+        )
+      ).map((c) => c.column_name);
+      await stageTable(ws, deps.store, model.id, {
+        name: model.id,
+        partitionColumn: columns.includes('millesime') ? 'millesime' : null,
+        replace: 'all',
+        orderBy: model.contract.uniqueKey.length ? model.contract.uniqueKey : undefined,
+        localDir: workDir,
+      });
       writes[model.id] = performance.now() - t;
     }
     const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
     const modelMs = Object.fromEntries(Object.entries(stats).map(([id, s]) => [id, s.ms]));
     const writeByLayer: Record<string, number> = {};
-    for (const [id, ms] of Object.entries(writes)) writeByLayer[id.split('.')[0]] = (writeByLayer[id.split('.')[0]] ?? 0) + ms;
-    return { setupMs, registerMs, runModelsMs, modelsMs: sum(modelMs), checksMs: sum(checks), writeMs: sum(writes), writeByLayer, slowestModels: top(modelMs), slowestChecks: top(checks), slowestWrites: top(writes) };
+    for (const [id, ms] of Object.entries(writes))
+      writeByLayer[id.split('.')[0]] = (writeByLayer[id.split('.')[0]] ?? 0) + ms;
+    return {
+      setupMs,
+      registerMs,
+      runModelsMs,
+      modelsMs: sum(modelMs),
+      checksMs: sum(checks),
+      writeMs: sum(writes),
+      writeByLayer,
+      slowestModels: top(modelMs),
+      slowestChecks: top(checks),
+      slowestWrites: top(writes),
+    };
   });
 }
 
@@ -80,7 +111,11 @@ if (process.argv[2] === 'build') {
   const deps = await benchDeps(benchEnv(dir, RATE));
   const stagedKeys = JSON.parse(readFileSync(path.join(dir, 'staged-keys.json'), 'utf8')) as string[];
   const results: Array<BuildLayersResult & { load: number }> = [];
-  for (let i = 0; i < runs; i++) results.push({ ...(await buildLayers(deps, plainRuntime(), { overlayStagedKeys: stagedKeys })), load: os.loadavg()[0] });
+  for (let i = 0; i < runs; i++)
+    results.push({
+      ...(await buildLayers(deps, plainRuntime(), { overlayStagedKeys: stagedKeys })),
+      load: os.loadavg()[0],
+    });
   const maxRssMb = peakRssMb();
   const breakdown = await instrumentedBuild(deps, stagedKeys);
   process.stdout.write(JSON.stringify({ results, breakdown, maxRssMb }));
@@ -95,27 +130,64 @@ if (process.argv[2] === 'build') {
   const landMs = performance.now() - landStarted;
   await sims.close();
   writeFileSync(path.join(dir, 'staged-keys.json'), JSON.stringify(stagedKeys));
-  const out = execFileSync(process.execPath, ['--import', 'tsx', self, 'build', dir, String(runs)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
-  const { results, breakdown: b, maxRssMb } = JSON.parse(out) as { results: Array<BuildLayersResult & { load: number }>; breakdown: Breakdown; maxRssMb: number };
+  const out = execFileSync(process.execPath, ['--import', 'tsx', self, 'build', dir, String(runs)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 << 20,
+  });
+  const {
+    results,
+    breakdown: b,
+    maxRssMb,
+  } = JSON.parse(out) as {
+    results: Array<BuildLayersResult & { load: number }>;
+    breakdown: Breakdown;
+    maxRssMb: number;
+  };
   const rawRows = landed.reduce((n, l) => n + l.rows, 0);
-  console.log(`build-layers benchmark: millésimes ${periods.join(' ')}, ${os.cpus().length} cores, ${results[0].models} models`);
-  console.log(`  landed once: ${landed.length} dataset × period sets, ${rawRows.toLocaleString('en')} raw rows, ${landed.reduce((n, l) => n + l.requests, 0).toLocaleString('en')} requests at ${RATE}/s, in ${secs(landMs)} (slowest: ${Object.entries(sourceMs).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([s, ms]) => `${s} ${secs(ms)}`).join(', ')})`);
-  console.log('  run   staging   matched  published  models SQL  write Parquet  other     total   outside model SQL                 load');
+  console.log(
+    `build-layers benchmark: millésimes ${periods.join(' ')}, ${os.cpus().length} cores, ${results[0].models} models`,
+  );
+  console.log(
+    `  landed once: ${landed.length} dataset × period sets, ${rawRows.toLocaleString('en')} raw rows, ${landed.reduce((n, l) => n + l.requests, 0).toLocaleString('en')} requests at ${RATE}/s, in ${secs(landMs)} (slowest: ${Object.entries(
+      sourceMs,
+    )
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([s, ms]) => `${s} ${secs(ms)}`)
+      .join(', ')})`,
+  );
+  console.log(
+    '  run   staging   matched  published  models SQL  write Parquet  other     total   outside model SQL                 load',
+  );
   for (const [i, r] of results.entries()) {
     const t = r.timings;
     const models = t.staging + t.matched + t.published;
     const other = t.total - models - t.write;
-    console.log(`  ${String(i + 1).padEnd(4)}${secs(t.staging).padStart(9)}${secs(t.matched).padStart(10)}${secs(t.published).padStart(11)}${secs(models).padStart(12)}${secs(t.write).padStart(15)}${secs(other).padStart(8)}${secs(t.total).padStart(10)}   ${`${(100 * (1 - models / t.total)).toFixed(0)} % (write ${(100 * t.write / t.total).toFixed(0)} %, other ${(100 * other / t.total).toFixed(0)} %)`.padEnd(35)}${r.load.toFixed(1)}`);
+    console.log(
+      `  ${String(i + 1).padEnd(4)}${secs(t.staging).padStart(9)}${secs(t.matched).padStart(10)}${secs(t.published).padStart(11)}${secs(models).padStart(12)}${secs(t.write).padStart(15)}${secs(other).padStart(8)}${secs(t.total).padStart(10)}   ${`${(100 * (1 - models / t.total)).toFixed(0)} % (write ${((100 * t.write) / t.total).toFixed(0)} %, other ${((100 * other) / t.total).toFixed(0)} %)`.padEnd(35)}${r.load.toFixed(1)}`,
+    );
   }
   const totals = results.map((r) => r.timings.total);
-  console.log(`  median total ${secs(median(totals))}, best ${secs(Math.min(...totals))} over ${results.length} runs (load: 1-minute load average at the end of the run, on ${os.cpus().length} cores); peak RSS of the build process ${maxRssMb.toFixed(0)} MB`);
-  console.log(`  instrumented run: setup ${secs(b.setupMs)}, register raw views ${secs(b.registerMs)}, runModels ${secs(b.runModelsMs)} (model SQL ${secs(b.modelsMs)}), contract checks ${secs(b.checksMs)}, write Parquet ${secs(b.writeMs)}`);
+  console.log(
+    `  median total ${secs(median(totals))}, best ${secs(Math.min(...totals))} over ${results.length} runs (load: 1-minute load average at the end of the run, on ${os.cpus().length} cores); peak RSS of the build process ${maxRssMb.toFixed(0)} MB`,
+  );
+  console.log(
+    `  instrumented run: setup ${secs(b.setupMs)}, register raw views ${secs(b.registerMs)}, runModels ${secs(b.runModelsMs)} (model SQL ${secs(b.modelsMs)}), contract checks ${secs(b.checksMs)}, write Parquet ${secs(b.writeMs)}`,
+  );
   const list = (pairs: Array<[string, number]>) => pairs.map(([id, ms]) => `${id} ${secs(ms)}`).join(', ');
-  console.log(`    write Parquet by layer: ${Object.entries(b.writeByLayer).map(([layer, ms]) => `${layer} ${secs(ms)}`).join(', ')}`);
+  console.log(
+    `    write Parquet by layer: ${Object.entries(b.writeByLayer)
+      .map(([layer, ms]) => `${layer} ${secs(ms)}`)
+      .join(', ')}`,
+  );
   console.log(`    slowest models: ${list(b.slowestModels)}`);
   console.log(`    slowest checks: ${list(b.slowestChecks)}`);
   console.log(`    slowest writes: ${list(b.slowestWrites)}`);
   console.log('  rows per published table:');
-  for (const [table, rows] of Object.entries(results[0].rows).filter(([id]) => id.startsWith('published.')).sort()) console.log(`    ${table.padEnd(36)}${rows.toLocaleString('en').padStart(12)}`);
+  for (const [table, rows] of Object.entries(results[0].rows)
+    .filter(([id]) => id.startsWith('published.'))
+    .sort())
+    console.log(`    ${table.padEnd(36)}${rows.toLocaleString('en').padStart(12)}`);
   rmSync(dir, { recursive: true, force: true });
 }

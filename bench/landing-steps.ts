@@ -13,7 +13,8 @@ import { writeParquet } from '../lake/parquet-writer.js';
 import { stageTable } from '../lake/staged.js';
 import { COLUMNS, generate } from './ndjson-rows.js';
 
-const arg = (name: string, fallback: number) => (process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : fallback);
+const arg = (name: string, fallback: number) =>
+  process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : fallback;
 const rows = arg('rows', 1_000_000);
 const repeat = arg('repeat', 5);
 const work = mkdtempSync(path.join(os.tmpdir(), 'devenir-bench-'));
@@ -21,19 +22,71 @@ const file = path.join(work, 'input.ndjson');
 await generate(file, rows);
 const out = (name: string) => sql.str(path.join(work, `${name}.parquet`));
 const declared = `columns = {${COLUMNS.map((c) => `${sql.str(c)}: 'VARCHAR'`).join(', ')}}`;
-const rules = { requiredColumns: ['scope_code', 'id_mesure'], patterns: { scope_code: '^[0-9]{7}[A-Z]$' }, notNull: ['code'] };
-const land = (ws: Workspace) => stageLanding(ws, [{ path: file, format: { kind: 'ndjson', columns: COLUMNS }, rawKey: 'raw/bench/x.ndjson' }], rules, '2021_2022', 'bench');
+const rules = {
+  requiredColumns: ['scope_code', 'id_mesure'],
+  patterns: { scope_code: '^[0-9]{7}[A-Z]$' },
+  notNull: ['code'],
+};
+const land = (ws: Workspace) =>
+  stageLanding(
+    ws,
+    [{ path: file, format: { kind: 'ndjson', columns: COLUMNS }, rawKey: 'raw/bench/x.ndjson' }],
+    rules,
+    '2021_2022',
+    'bench',
+  );
 
 const steps: Array<[string, (ws: Workspace, i: number) => Promise<unknown>]> = [
-  ['raw DuckDB: read_json (inferred types) → COPY parquet zstd', (ws) => ws.run(`copy (select * from read_json(${sql.str(file)}, format = 'newline_delimited')) to ${out('a')} (format parquet, compression zstd)`)],
-  ['+ declared columns, every value VARCHAR', (ws) => ws.run(`copy (select * from read_json(${sql.str(file)}, format = 'newline_delimited', records = true, ${declared})) to ${out('b')} (format parquet, compression zstd)`)],
-  ['+ empty → NULL, lineage (_raw_key, _raw_row), millesime', (ws) => ws.run(`copy (select ${COLUMNS.map((c) => `nullif(${sql.id(c)}, '') as ${sql.id(c === 'millesime' ? 'source_millesime' : c)}`).join(', ')}, 'raw/bench/x.ndjson' as _raw_key, row_number() over () as _raw_row, '2021_2022' as millesime from read_json(${sql.str(file)}, format = 'newline_delimited', records = true, ${declared})) to ${out('c')} (format parquet, compression zstd)`)],
-  ['+ validation and quarantine (lake/landing.ts stageLanding)', async (ws) => ws.run(`copy (select * from ${(await land(ws)).landed}) to ${out('d')} (format parquet, compression zstd)`)],
-  ['+ rows ordered by (_raw_key, _raw_row), sha256, stats (lake/parquet-writer.ts)', async (ws, i) => writeParquet(ws, (await land(ws)).landed, path.join(work, `e${i}`), { partitionColumn: 'millesime', orderBy: ['_raw_key', '_raw_row'] })],
-  ['+ create-only upload into the lake = devenir landing (lake/staged.ts stageTable)', async (ws, i) => stageTable(ws, new FsObjectStore(path.join(work, `lake${i}`)), (await land(ws)).landed, { name: 'raw.bench__rows', partitionColumn: 'millesime', replace: ['2021_2022'], orderBy: ['_raw_key', '_raw_row'], localDir: path.join(work, `f${i}`) })],
+  [
+    'raw DuckDB: read_json (inferred types) → COPY parquet zstd',
+    (ws) =>
+      ws.run(
+        `copy (select * from read_json(${sql.str(file)}, format = 'newline_delimited')) to ${out('a')} (format parquet, compression zstd)`,
+      ),
+  ],
+  [
+    '+ declared columns, every value VARCHAR',
+    (ws) =>
+      ws.run(
+        `copy (select * from read_json(${sql.str(file)}, format = 'newline_delimited', records = true, ${declared})) to ${out('b')} (format parquet, compression zstd)`,
+      ),
+  ],
+  [
+    '+ empty → NULL, lineage (_raw_key, _raw_row), millesime',
+    (ws) =>
+      ws.run(
+        `copy (select ${COLUMNS.map((c) => `nullif(${sql.id(c)}, '') as ${sql.id(c === 'millesime' ? 'source_millesime' : c)}`).join(', ')}, 'raw/bench/x.ndjson' as _raw_key, row_number() over () as _raw_row, '2021_2022' as millesime from read_json(${sql.str(file)}, format = 'newline_delimited', records = true, ${declared})) to ${out('c')} (format parquet, compression zstd)`,
+      ),
+  ],
+  [
+    '+ validation and quarantine (lake/landing.ts stageLanding)',
+    async (ws) =>
+      ws.run(`copy (select * from ${(await land(ws)).landed}) to ${out('d')} (format parquet, compression zstd)`),
+  ],
+  [
+    '+ rows ordered by (_raw_key, _raw_row), sha256, stats (lake/parquet-writer.ts)',
+    async (ws, i) =>
+      writeParquet(ws, (await land(ws)).landed, path.join(work, `e${i}`), {
+        partitionColumn: 'millesime',
+        orderBy: ['_raw_key', '_raw_row'],
+      }),
+  ],
+  [
+    '+ create-only upload into the lake = devenir landing (lake/staged.ts stageTable)',
+    async (ws, i) =>
+      stageTable(ws, new FsObjectStore(path.join(work, `lake${i}`)), (await land(ws)).landed, {
+        name: 'raw.bench__rows',
+        partitionColumn: 'millesime',
+        replace: ['2021_2022'],
+        orderBy: ['_raw_key', '_raw_row'],
+        localDir: path.join(work, `f${i}`),
+      }),
+  ],
 ];
 
-console.log(`landing steps: ${rows.toLocaleString('en')} InserJeunes-like rows, ${(statSync(file).size / 1e6).toFixed(0)} MB of NDJSON, ${os.cpus().length} cores, best of ${repeat}`);
+console.log(
+  `landing steps: ${rows.toLocaleString('en')} InserJeunes-like rows, ${(statSync(file).size / 1e6).toFixed(0)} MB of NDJSON, ${os.cpus().length} cores, best of ${repeat}`,
+);
 // Round after round over all steps (not each step's runs in a row), so a burst of load elsewhere hits every step alike.
 const best = steps.map(() => Infinity);
 for (let round = 0; round < repeat; round++) {
@@ -44,7 +97,11 @@ for (let round = 0; round < repeat; round++) {
   }
 }
 for (const [n, [label]] of steps.entries()) {
-  const delta = n ? `${best[n] >= best[n - 1] ? '+' : '−'}${(Math.abs(best[n] - best[n - 1]) / 1000).toFixed(2)} s` : '';
-  console.log(`  ${label.padEnd(82)}${(best[n] / 1000).toFixed(2).padStart(7)} s  ${delta.padStart(8)}  ×${(best[n] / best[0]).toFixed(2)}`);
+  const delta = n
+    ? `${best[n] >= best[n - 1] ? '+' : '−'}${(Math.abs(best[n] - best[n - 1]) / 1000).toFixed(2)} s`
+    : '';
+  console.log(
+    `  ${label.padEnd(82)}${(best[n] / 1000).toFixed(2).padStart(7)} s  ${delta.padStart(8)}  ×${(best[n] / best[0]).toFixed(2)}`,
+  );
 }
 rmSync(work, { recursive: true, force: true });

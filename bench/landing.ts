@@ -17,15 +17,29 @@ import { COLUMNS, generate } from './ndjson-rows.js';
 async function devenirPath(file: string, dir: string): Promise<number> {
   const store = new FsObjectStore(path.join(dir, 'lake'));
   return Workspace.with(async (ws) => {
-    const staged = await stageLanding(ws, [{ path: file, format: { kind: 'ndjson', columns: COLUMNS }, rawKey: 'raw/bench/x.ndjson' }], { requiredColumns: ['scope_code', 'id_mesure'], patterns: { scope_code: '^[0-9]{7}[A-Z]$' }, notNull: ['code'] }, '2021_2022', 'bench');
-    await stageTable(ws, store, staged.landed, { name: 'raw.bench__rows', partitionColumn: 'millesime', replace: ['2021_2022'], orderBy: ['_raw_key', '_raw_row'], localDir: path.join(dir, 'work') });
+    const staged = await stageLanding(
+      ws,
+      [{ path: file, format: { kind: 'ndjson', columns: COLUMNS }, rawKey: 'raw/bench/x.ndjson' }],
+      { requiredColumns: ['scope_code', 'id_mesure'], patterns: { scope_code: '^[0-9]{7}[A-Z]$' }, notNull: ['code'] },
+      '2021_2022',
+      'bench',
+    );
+    await stageTable(ws, store, staged.landed, {
+      name: 'raw.bench__rows',
+      partitionColumn: 'millesime',
+      replace: ['2021_2022'],
+      orderBy: ['_raw_key', '_raw_row'],
+      localDir: path.join(dir, 'work'),
+    });
     return staged.rows;
   });
 }
 
 async function duckdbPath(file: string, dir: string): Promise<number> {
   return Workspace.with(async (ws) => {
-    const [{ Count }] = await ws.rows<{ Count: string }>(`copy (select * from read_json(${sql.str(file)}, format = 'newline_delimited')) to ${sql.str(path.join(dir, 'raw.parquet'))} (format parquet, compression zstd)`);
+    const [{ Count }] = await ws.rows<{ Count: string }>(
+      `copy (select * from read_json(${sql.str(file)}, format = 'newline_delimited')) to ${sql.str(path.join(dir, 'raw.parquet'))} (format parquet, compression zstd)`,
+    );
     return Number(Count);
   });
 }
@@ -34,7 +48,9 @@ const [mode, file, dir] = process.argv.slice(2);
 if (mode === 'devenir' || mode === 'duckdb') {
   const t = performance.now();
   const rows = await (mode === 'devenir' ? devenirPath(file, dir) : duckdbPath(file, dir));
-  process.stdout.write(JSON.stringify({ rows, seconds: (performance.now() - t) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  process.stdout.write(
+    JSON.stringify({ rows, seconds: (performance.now() - t) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }),
+  );
 } else {
   // `landing.ts [rows]` (or `landing.ts landing [rows]`, as bench/run.ts names it).
   const rows = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
@@ -42,13 +58,26 @@ if (mode === 'devenir' || mode === 'duckdb') {
   const input = path.join(work, 'input.ndjson');
   await generate(input, rows);
   const self = fileURLToPath(import.meta.url);
-  const run = (m: string) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', self, m, input, work], { encoding: 'utf8' })) as { rows: number; seconds: number; maxRssMb: number };
+  const run = (m: string) =>
+    JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', self, m, input, work], { encoding: 'utf8' })) as {
+      rows: number;
+      seconds: number;
+      maxRssMb: number;
+    };
   const ours = run('devenir');
   const raw = run('duckdb');
   const mb = statSync(input).size / 1e6;
-  console.log(`landing benchmark: ${rows.toLocaleString('en')} InserJeunes-like rows, ${mb.toFixed(0)} MB of NDJSON, ${os.cpus().length} cores`);
-  console.log(`  devenir landing (validate + quarantine + Parquet + lake upload): ${ours.seconds.toFixed(2)} s, ${Math.round(ours.rows / ours.seconds).toLocaleString('en')} rows/s, peak RSS ${ours.maxRssMb.toFixed(0)} MB`);
-  console.log(`  raw DuckDB read_json → COPY parquet:                            ${raw.seconds.toFixed(2)} s, ${Math.round(raw.rows / raw.seconds).toLocaleString('en')} rows/s, peak RSS ${raw.maxRssMb.toFixed(0)} MB`);
-  console.log(`  ratio devenir / raw DuckDB throughput: ${(ours.rows / ours.seconds / (raw.rows / raw.seconds)).toFixed(2)}`);
+  console.log(
+    `landing benchmark: ${rows.toLocaleString('en')} InserJeunes-like rows, ${mb.toFixed(0)} MB of NDJSON, ${os.cpus().length} cores`,
+  );
+  console.log(
+    `  devenir landing (validate + quarantine + Parquet + lake upload): ${ours.seconds.toFixed(2)} s, ${Math.round(ours.rows / ours.seconds).toLocaleString('en')} rows/s, peak RSS ${ours.maxRssMb.toFixed(0)} MB`,
+  );
+  console.log(
+    `  raw DuckDB read_json → COPY parquet:                            ${raw.seconds.toFixed(2)} s, ${Math.round(raw.rows / raw.seconds).toLocaleString('en')} rows/s, peak RSS ${raw.maxRssMb.toFixed(0)} MB`,
+  );
+  console.log(
+    `  ratio devenir / raw DuckDB throughput: ${(ours.rows / ours.seconds / (raw.rows / raw.seconds)).toFixed(2)}`,
+  );
   rmSync(work, { recursive: true, force: true });
 }

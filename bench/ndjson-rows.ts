@@ -2,8 +2,25 @@
 import { createWriteStream } from 'node:fs';
 
 /** The raw contract's columns of an InserJeunes measure row. */
-export const COLUMNS = ['scope', 'scope_code', 'millesime', 'filiere', 'id_mesure', 'valeur_mesure', 'dimension', 'code', 'libelle_etab'];
-const MEASURES = ['nb_annee_term', 'nb_sortant', 'nb_poursuite_etudes', 'nb_en_emploi_6_mois', 'nb_en_emploi_12_mois', 'taux_emploi_6_mois'];
+export const COLUMNS = [
+  'scope',
+  'scope_code',
+  'millesime',
+  'filiere',
+  'id_mesure',
+  'valeur_mesure',
+  'dimension',
+  'code',
+  'libelle_etab',
+];
+const MEASURES = [
+  'nb_annee_term',
+  'nb_sortant',
+  'nb_poursuite_etudes',
+  'nb_en_emploi_6_mois',
+  'nb_en_emploi_12_mois',
+  'taux_emploi_6_mois',
+];
 
 /** Writes `rows` InserJeunes-like measure rows (the raw contract's columns) as NDJSON. */
 export async function generate(file: string, rows: number): Promise<void> {
@@ -13,5 +30,7 @@ export async function generate(file: string, rows: number): Promise<void> {
     const line = `{"scope":"uai","scope_code":"${uai}","millesime":"2021_2022","filiere":"apprentissage","id_mesure":"${MEASURES[i % MEASURES.length]}","valeur_mesure":"${i % 120}","dimension":"id_formation_apprentissage","code":"${String(40000000 + (i % 5000))}","libelle_etab":null}\n`;
     if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
-  await new Promise<void>((resolve) => { out.end(() => resolve()); });
+  await new Promise<void>((resolve) => {
+    out.end(() => resolve());
+  });
 }

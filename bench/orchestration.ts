@@ -22,8 +22,22 @@ import type { RefreshAllResult } from '../workflows/refresh-all-workflow.js';
 import { benchDir, benchEnv, peakRssMb, secs } from './bench-env.js';
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
-interface ActivitySpan { workflow: string; type: string; scheduled: number; started: number; closed: number }
-interface RunFigures { load: number; wallMs: number; activities: ActivitySpan[]; workflowTasks: number; workflowTaskMs: number; workflows: number; result: RefreshAllResult }
+interface ActivitySpan {
+  workflow: string;
+  type: string;
+  scheduled: number;
+  started: number;
+  closed: number;
+}
+interface RunFigures {
+  load: number;
+  wallMs: number;
+  activities: ActivitySpan[];
+  workflowTasks: number;
+  workflowTaskMs: number;
+  workflows: number;
+  result: RefreshAllResult;
+}
 
 const ms = (ts: HistoryEvent['eventTime']): number => Number(String(ts?.seconds ?? 0)) * 1000 + (ts?.nanos ?? 0) / 1e6;
 
@@ -39,12 +53,24 @@ function readHistory(workflow: string, events: HistoryEvent[], from: number, to:
   for (const e of events) {
     const at = ms(e.eventTime);
     const id = String(e.eventId);
-    if (e.activityTaskScheduledEventAttributes) scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at });
-    if (e.activityTaskStartedEventAttributes) started.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), at);
-    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+    if (e.activityTaskScheduledEventAttributes)
+      scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at });
+    if (e.activityTaskStartedEventAttributes)
+      started.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), at);
+    const closed =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes;
     if (closed) {
       const s = scheduled.get(String(closed.scheduledEventId));
-      if (s && s.at >= from && s.at <= to) activities.push({ workflow, type: s.type, scheduled: s.at, started: started.get(String(closed.scheduledEventId)) ?? s.at, closed: at });
+      if (s && s.at >= from && s.at <= to)
+        activities.push({
+          workflow,
+          type: s.type,
+          scheduled: s.at,
+          started: started.get(String(closed.scheduledEventId)) ?? s.at,
+          closed: at,
+        });
     }
     const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
     if (child) children.push(child);
@@ -61,13 +87,27 @@ function readHistory(workflow: string, events: HistoryEvent[], from: number, to:
 }
 
 /** Runs refresh-all under `workflowId` to its end and reads back every history it touched: its own, its children's, the committer's. */
-async function timedRefresh(client: Client, workflowId: string, args: Record<string, unknown>, committerId: string, queue: string): Promise<RunFigures> {
+async function timedRefresh(
+  client: Client,
+  workflowId: string,
+  args: Record<string, unknown>,
+  committerId: string,
+  queue: string,
+): Promise<RunFigures> {
   const from = Date.now();
   const handle = await client.workflow.start('refreshAllWorkflow', { workflowId, taskQueue: queue, args: [args] });
   const result = (await handle.result()) as RefreshAllResult;
   const to = Date.now();
   const ids = [workflowId, committerId];
-  const figures: RunFigures = { load: os.loadavg()[0], wallMs: to - from, activities: [], workflowTasks: 0, workflowTaskMs: 0, workflows: 0, result };
+  const figures: RunFigures = {
+    load: os.loadavg()[0],
+    wallMs: to - from,
+    activities: [],
+    workflowTasks: 0,
+    workflowTaskMs: 0,
+    workflows: 0,
+    result,
+  };
   for (let i = 0; i < ids.length; i++) {
     const history = await client.workflow.getHandle(ids[i]).fetchHistory();
     const h = readHistory(ids[i], history.events ?? [], from, to);
@@ -96,9 +136,15 @@ function report(label: string, f: RunFigures): void {
   const sum = f.activities.reduce((n, a) => n + a.closed - a.started, 0);
   const busy = busyMs(f.activities);
   const waited = f.activities.reduce((n, a) => n + a.started - a.scheduled, 0);
-  console.log(`  ${label}: wall ${secs(f.wallMs)}, snapshot ${f.result.snapshotId ?? '-'} (${f.result.committed ? 'committed' : 'nothing new'}), ${f.result.sources.reduce((n, s) => n + s.rows, 0).toLocaleString('en')} rows landed, load ${f.load.toFixed(1)} at the end`);
-  console.log(`    ${f.activities.length} activities in ${f.workflows} workflows: own time ${secs(sum)} summed, ${secs(busy)} with at least one running; queued before start ${secs(waited)} summed`);
-  console.log(`    wall / summed activity time ${(f.wallMs / sum).toFixed(2)}, wall / busy time ${(f.wallMs / busy).toFixed(2)}: ${secs(f.wallMs - busy)} (${((100 * (f.wallMs - busy)) / f.wallMs).toFixed(1)} %) with no activity running`);
+  console.log(
+    `  ${label}: wall ${secs(f.wallMs)}, snapshot ${f.result.snapshotId ?? '-'} (${f.result.committed ? 'committed' : 'nothing new'}), ${f.result.sources.reduce((n, s) => n + s.rows, 0).toLocaleString('en')} rows landed, load ${f.load.toFixed(1)} at the end`,
+  );
+  console.log(
+    `    ${f.activities.length} activities in ${f.workflows} workflows: own time ${secs(sum)} summed, ${secs(busy)} with at least one running; queued before start ${secs(waited)} summed`,
+  );
+  console.log(
+    `    wall / summed activity time ${(f.wallMs / sum).toFixed(2)}, wall / busy time ${(f.wallMs / busy).toFixed(2)}: ${secs(f.wallMs - busy)} (${((100 * (f.wallMs - busy)) / f.wallMs).toFixed(1)} %) with no activity running`,
+  );
   console.log(`    ${f.workflowTasks} workflow tasks, ${secs(f.workflowTaskMs)} scheduled → completed summed`);
   const byType = new Map<string, { n: number; ms: number }>();
   for (const a of f.activities) {
@@ -110,9 +156,21 @@ function report(label: string, f: RunFigures): void {
     const s = spans.get(a.workflow) ?? { from: a.started, to: a.closed };
     spans.set(a.workflow, { from: Math.min(s.from, a.started), to: Math.max(s.to, a.closed) });
   }
-  const longest = [...spans].map(([id, s]) => [id.startsWith('committer/') ? 'committer' : (id.split('/').at(-1) ?? id), s.to - s.from] as const).sort((a, b) => b[1] - a[1]).slice(0, 4);
-  console.log(`    longest workflows (first activity start → last activity end): ${longest.map(([id, span]) => `${id} ${secs(span)}`).join(', ')}`);
-  console.log(`    by activity: ${[...byType].sort((a, b) => b[1].ms - a[1].ms).map(([type, t]) => `${type} ×${t.n} ${secs(t.ms)}`).join(', ')}`);
+  const longest = [...spans]
+    .map(
+      ([id, s]) => [id.startsWith('committer/') ? 'committer' : (id.split('/').at(-1) ?? id), s.to - s.from] as const,
+    )
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4);
+  console.log(
+    `    longest workflows (first activity start → last activity end): ${longest.map(([id, span]) => `${id} ${secs(span)}`).join(', ')}`,
+  );
+  console.log(
+    `    by activity: ${[...byType]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .map(([type, t]) => `${type} ×${t.n} ${secs(t.ms)}`)
+      .join(', ')}`,
+  );
 }
 
 const millesimeArg = process.argv.indexOf('--millesime');
@@ -135,17 +193,36 @@ const client = await connectClient(config);
 const ctx = runContext(config);
 const date = new Date().toISOString().slice(0, 10);
 try {
-  console.log(`orchestration benchmark: refresh-all of millésime ${millesime}, simulators at ${SIMULATOR_RATE} requests/s, Temporal at ${up.temporalAddress}, ${os.cpus().length} cores`);
-  console.log(`  services up ${secs(servicesMs)} (${up.started.length ? `started ${up.started.join(', ')}` : 'already running'}), worker start (workflow bundle + 3 workers) ${secs(workerMs)}`);
+  console.log(
+    `orchestration benchmark: refresh-all of millésime ${millesime}, simulators at ${SIMULATOR_RATE} requests/s, Temporal at ${up.temporalAddress}, ${os.cpus().length} cores`,
+  );
+  console.log(
+    `  services up ${secs(servicesMs)} (${up.started.length ? `started ${up.started.join(', ')}` : 'already running'}), worker start (workflow bundle + 3 workers) ${secs(workerMs)}`,
+  );
   const stamp = Date.now();
-  const first = await timedRefresh(client, `bench/refresh-all/${stamp}/first`, { ...ctx, date, periods: [millesime] }, ctx.committerId, ctx.queues.workflows);
+  const first = await timedRefresh(
+    client,
+    `bench/refresh-all/${stamp}/first`,
+    { ...ctx, date, periods: [millesime] },
+    ctx.committerId,
+    ctx.queues.workflows,
+  );
   report('first refresh', first);
-  const noop = await timedRefresh(client, `bench/refresh-all/${stamp}/again`, { ...ctx, date, periods: [millesime] }, ctx.committerId, ctx.queues.workflows);
+  const noop = await timedRefresh(
+    client,
+    `bench/refresh-all/${stamp}/again`,
+    { ...ctx, date, periods: [millesime] },
+    ctx.committerId,
+    ctx.queues.workflows,
+  );
   report('no-op refresh (nothing changed upstream)', noop);
   console.log(`  peak RSS of this process (worker + simulators) ${peakRssMb().toFixed(0)} MB`);
 } finally {
   // The committer waits 10 minutes for more work; its queue dies with this worker, so end it now.
-  await client.workflow.getHandle(ctx.committerId).terminate('orchestration benchmark done').catch(() => undefined);
+  await client.workflow
+    .getHandle(ctx.committerId)
+    .terminate('orchestration benchmark done')
+    .catch(() => undefined);
   await client.connection.close();
   await worker.shutdown();
   await sims.close();

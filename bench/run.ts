@@ -30,6 +30,8 @@ for (const name of asked.length ? asked : Object.keys(BENCHES)) {
   const started = performance.now();
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, file), ...args], { stdio: 'inherit' });
   if (run.status !== 0) failed += 1;
-  console.log(`(${name}: ${run.status === 0 ? 'done' : `failed with ${run.signal ?? `exit code ${run.status}`}`} in ${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+  console.log(
+    `(${name}: ${run.status === 0 ? 'done' : `failed with ${run.signal ?? `exit code ${run.status}`}`} in ${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+  );
 }
 process.exitCode = failed ? 1 : 0;

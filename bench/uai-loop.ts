@@ -26,15 +26,28 @@ try {
   const batch = Number(deps.config.sources.inserjeunes.options.BATCH_SIZE ?? 50);
   const started = performance.now();
   const rt = timedRuntime(started);
-  const result = await landSource(deps, rt, { source: 'inserjeunes', dataset: 'etablissements', period, scope: { uai: uais } });
+  const result = await landSource(deps, rt, {
+    source: 'inserjeunes',
+    dataset: 'etablissements',
+    period,
+    scope: { uai: uais },
+  });
   const wallMs = performance.now() - started;
   const loopMs = rt.beats.find((b) => (b.details as { done?: number }).done === uais.length)?.at ?? wallMs;
   const idealMs = (1000 * result.requests) / rate;
   const logins = result.requests - uais.length;
-  console.log(`uai-loop benchmark: InserJeunes /UAI/{uai}/millesime/${period}, ${uais.length.toLocaleString('en')} UAIs, ${rate} requests/s, batches of ${batch}, ${os.cpus().length} cores`);
-  console.log(`  requests: ${result.requests.toLocaleString('en')} (${uais.length.toLocaleString('en')} UAIs + ${logins} logins), ${result.skipped} skipped as "UAI incorrect ou agricole", ${result.rows.toLocaleString('en')} rows landed`);
-  console.log(`  loop wall time: ${secs(loopMs)}; ideal (requests / rate): ${secs(idealMs)}; efficiency ${((100 * idealMs) / loopMs).toFixed(1)} %; ${(result.requests / (loopMs / 1000)).toFixed(2)} requests/s achieved`);
-  console.log(`  after the loop (Parquet staging, quarantine, upload): ${secs(wallMs - loopMs)}; activity total ${secs(wallMs)}`);
+  console.log(
+    `uai-loop benchmark: InserJeunes /UAI/{uai}/millesime/${period}, ${uais.length.toLocaleString('en')} UAIs, ${rate} requests/s, batches of ${batch}, ${os.cpus().length} cores`,
+  );
+  console.log(
+    `  requests: ${result.requests.toLocaleString('en')} (${uais.length.toLocaleString('en')} UAIs + ${logins} logins), ${result.skipped} skipped as "UAI incorrect ou agricole", ${result.rows.toLocaleString('en')} rows landed`,
+  );
+  console.log(
+    `  loop wall time: ${secs(loopMs)}; ideal (requests / rate): ${secs(idealMs)}; efficiency ${((100 * idealMs) / loopMs).toFixed(1)} %; ${(result.requests / (loopMs / 1000)).toFixed(2)} requests/s achieved`,
+  );
+  console.log(
+    `  after the loop (Parquet staging, quarantine, upload): ${secs(wallMs - loopMs)}; activity total ${secs(wallMs)}`,
+  );
 } finally {
   await sims.close();
   rmSync(dir, { recursive: true, force: true });

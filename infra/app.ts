@@ -27,7 +27,16 @@ export async function openApp(opts: { ensureServices?: boolean; env?: NodeJS.Pro
     const up = await servicesUp(config, { log, s3: isS3Lake(config) });
     config = { ...config, temporal: { ...config.temporal, address: up.temporalAddress, uiUrl: up.temporalUiUrl } };
     if (up.s3 && isS3Lake(config) && !config.s3.endpoint) {
-      config = { ...config, s3: { ...config.s3, endpoint: up.s3.endpoint, accessKeyId: up.s3.accessKeyId, secretAccessKey: up.s3.secretAccessKey, region: up.s3.region } };
+      config = {
+        ...config,
+        s3: {
+          ...config.s3,
+          endpoint: up.s3.endpoint,
+          accessKeyId: up.s3.accessKeyId,
+          secretAccessKey: up.s3.secretAccessKey,
+          region: up.s3.region,
+        },
+      };
     }
     if (up.started.length) log.info({ started: up.started, ui: up.temporalUiUrl }, 'services started');
   }

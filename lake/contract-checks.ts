@@ -33,7 +33,14 @@ async function read(connection: DuckDBConnection, sql: string, values?: Record<s
   return reader.getRowObjectsJson() as Row[];
 }
 
-function result(model: ModelDef, check: string, severity: Severity, failingRows: number, sample: Row[], detail = ''): ContractCheckResult {
+function result(
+  model: ModelDef,
+  check: string,
+  severity: Severity,
+  failingRows: number,
+  sample: Row[],
+  detail = '',
+): ContractCheckResult {
   const passed = failingRows === 0;
   const shown = sample.map((r) => JSON.stringify(r)).join('; ');
   const message = passed
@@ -43,7 +50,13 @@ function result(model: ModelDef, check: string, severity: Severity, failingRows:
 }
 
 /** Rows sharing a key (counted as rows, sampled as the duplicated keys with their counts). */
-async function checkUnique(connection: DuckDBConnection, model: ModelDef, columns: string[], severity: Severity, predicate?: string) {
+async function checkUnique(
+  connection: DuckDBConnection,
+  model: ModelDef,
+  columns: string[],
+  severity: Severity,
+  predicate?: string,
+) {
   const cols = columns.map(ident).join(', ');
   const dupes = `select ${cols}, count(*) as n from ${table(model.layer, model.name)} where ${where(predicate)}
     group by ${cols} having count(*) > 1`;
@@ -56,7 +69,9 @@ async function checkNotNull(connection: DuckDBConnection, model: ModelDef, colum
   const keys = model.contract.uniqueKey.map(ident).join(', ');
   const base = `from ${table(model.layer, model.name)} where ${ident(column)} is null`;
   const [{ rows }] = await read(connection, `select count(*)::bigint as rows ${base}`);
-  const sample = Number(rows) ? await read(connection, `select ${keys} ${base} order by ${keys} limit ${SAMPLE_SIZE}`) : [];
+  const sample = Number(rows)
+    ? await read(connection, `select ${keys} ${base} order by ${keys} limit ${SAMPLE_SIZE}`)
+    : [];
   return result(model, `not_null(${column})`, 'error', Number(rows), sample);
 }
 
@@ -66,9 +81,20 @@ async function checkAccepted(connection: DuckDBConnection, model: ModelDef, colu
   const params = { accepted: listValue(values) };
   const [{ rows }] = await read(connection, `select count(*)::bigint as rows ${base}`, params);
   const sample = Number(rows)
-    ? await read(connection, `select ${ident(column)} as value, count(*) as n ${base} group by 1 order by 2 desc, 1 limit ${SAMPLE_SIZE}`, params)
+    ? await read(
+        connection,
+        `select ${ident(column)} as value, count(*) as n ${base} group by 1 order by 2 desc, 1 limit ${SAMPLE_SIZE}`,
+        params,
+      )
     : [];
-  return result(model, `accepted_values(${column})`, 'error', Number(rows), sample, ` (accepted: ${values.join(', ')})`);
+  return result(
+    model,
+    `accepted_values(${column})`,
+    'error',
+    Number(rows),
+    sample,
+    ` (accepted: ${values.join(', ')})`,
+  );
 }
 
 async function checkRelationship(connection: DuckDBConnection, model: ModelDef, index: number) {
@@ -78,18 +104,39 @@ async function checkRelationship(connection: DuckDBConnection, model: ModelDef, 
     and not exists (select 1 from ${table(rel.to.layer, rel.to.table)} as r where r.${ident(rel.to.column)} = t.${ident(rel.column)})`;
   const [{ rows }] = await read(connection, `select count(*)::bigint as rows ${base}`);
   const sample = Number(rows)
-    ? await read(connection, `select t.${ident(rel.column)} as value, count(*) as n ${base} group by 1 order by 2 desc, 1 limit ${SAMPLE_SIZE}`)
+    ? await read(
+        connection,
+        `select t.${ident(rel.column)} as value, count(*) as n ${base} group by 1 order by 2 desc, 1 limit ${SAMPLE_SIZE}`,
+      )
     : [];
   const scope = rel.where ? ` where ${rel.where}` : '';
   return result(model, `relationship(${rel.column} → ${target}${scope})`, rel.severity, Number(rows), sample);
 }
 
-async function checkDrift(connection: DuckDBConnection, model: ModelDef, total: number, threshold: number, partitions: Record<string, number> = {}) {
-  const sum = (counts: Record<string, number>, keys = Object.keys(counts)) => keys.reduce((n, k) => n + (counts[k] ?? 0), 0);
+async function checkDrift(
+  connection: DuckDBConnection,
+  model: ModelDef,
+  total: number,
+  threshold: number,
+  partitions: Record<string, number> = {},
+) {
+  const sum = (counts: Record<string, number>, keys = Object.keys(counts)) =>
+    keys.reduce((n, k) => n + (counts[k] ?? 0), 0);
   const byPartition = Object.keys(partitions).some((p) => p !== '');
   const now = byPartition
-    ? Object.fromEntries((await read(connection, `select coalesce(millesime::varchar, '') as p, count(*)::bigint as n from ${table(model.layer, model.name)} group by 1`)).map((r) => [String(r.p), Number(r.n)]))
-    : { '': Number((await read(connection, `select count(*)::bigint as n from ${table(model.layer, model.name)}`))[0].n) };
+    ? Object.fromEntries(
+        (
+          await read(
+            connection,
+            `select coalesce(millesime::varchar, '') as p, count(*)::bigint as n from ${table(model.layer, model.name)} group by 1`,
+          )
+        ).map((r) => [String(r.p), Number(r.n)]),
+      )
+    : {
+        '': Number(
+          (await read(connection, `select count(*)::bigint as n from ${table(model.layer, model.name)}`))[0].n,
+        ),
+      };
   // A table that only gained millésimes (a backfill) is compared on those it had: growth is no drift. Otherwise (a
   // referential's fetch date moved, a millésime vanished) on its totals.
   const gainedOnly = byPartition && Object.keys(partitions).every((p) => p in now);
@@ -115,7 +162,8 @@ export async function checkModels(
   for (const model of models) {
     const { contract } = model;
     results.push(await checkUnique(connection, model, contract.uniqueKey, 'error'));
-    for (const rule of contract.unique) results.push(await checkUnique(connection, model, rule.columns, rule.severity, rule.where));
+    for (const rule of contract.unique)
+      results.push(await checkUnique(connection, model, rule.columns, rule.severity, rule.where));
     for (const column of contract.notNull) results.push(await checkNotNull(connection, model, column));
     for (const [column, values] of Object.entries(contract.acceptedValues)) {
       results.push(await checkAccepted(connection, model, column, values));
@@ -123,7 +171,16 @@ export async function checkModels(
     for (const index of contract.relationships.keys()) results.push(await checkRelationship(connection, model, index));
     const previous = options.previousRowCounts?.[model.id];
     // An empty previous snapshot is no baseline: a table's first rows (e.g. a source landed after others) are not drift.
-    if (previous) results.push(await checkDrift(connection, model, previous, options.rowDriftThreshold, options.previousPartitionRows?.[model.id]));
+    if (previous)
+      results.push(
+        await checkDrift(
+          connection,
+          model,
+          previous,
+          options.rowDriftThreshold,
+          options.previousPartitionRows?.[model.id],
+        ),
+      );
   }
   return results;
 }

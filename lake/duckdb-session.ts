@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { DuckDBInstance, quotedIdentifier, quotedString, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  quotedIdentifier,
+  quotedString,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 let instance: Promise<DuckDBInstance> | undefined;
 
@@ -28,14 +34,18 @@ export const sql = {
  * so concurrent builds and queries in one process never see each other's tables.
  */
 export class Workspace {
-  private constructor(readonly connection: DuckDBConnection, readonly catalog: string) {}
+  private constructor(
+    readonly connection: DuckDBConnection,
+    readonly catalog: string,
+  ) {}
 
   static async open(): Promise<Workspace> {
     const db = await duckdb();
     const connection = await db.connect();
     const catalog = `ws_${randomUUID().replace(/-/g, '')}`;
     await connection.run(`attach ':memory:' as ${quotedIdentifier(catalog)}; use ${quotedIdentifier(catalog)};`);
-    for (const schema of ['raw', 'staging', 'matched', 'published']) await connection.run(`create schema if not exists ${quotedIdentifier(schema)}`);
+    for (const schema of ['raw', 'staging', 'matched', 'published'])
+      await connection.run(`create schema if not exists ${quotedIdentifier(schema)}`);
     return new Workspace(connection, catalog);
   }
 
@@ -44,7 +54,10 @@ export class Workspace {
   }
 
   /** Rows as JSON-safe objects (BIGINT as string, dates as ISO text). */
-  async rows<T = Record<string, unknown>>(statement: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
+  async rows<T = Record<string, unknown>>(
+    statement: string,
+    params?: DuckDBValue[] | Record<string, DuckDBValue>,
+  ): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(statement, params);
     return reader.getRowObjectsJson() as T[];
   }

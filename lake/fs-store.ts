@@ -102,7 +102,11 @@ export class FsObjectStore implements ObjectStore {
     await fs.rm(this.localPath(key), { force: true });
   }
 
-  async uploadFile(key: string, localPath: string, opts: { ifAbsent?: boolean } = {}): Promise<{ version: string; created: boolean }> {
+  async uploadFile(
+    key: string,
+    localPath: string,
+    opts: { ifAbsent?: boolean } = {},
+  ): Promise<{ version: string; created: boolean }> {
     const target = this.localPath(key);
     await fs.mkdir(path.dirname(target), { recursive: true });
     const tmp = path.join(path.dirname(target), `.tmp-${randomUUID()}`);
@@ -113,7 +117,8 @@ export class FsObjectStore implements ObjectStore {
       else await fs.rename(tmp, target);
       return { version, created: true };
     } catch (error) {
-      if (opts.ifAbsent && (error as NodeJS.ErrnoException).code === 'EEXIST') return { version: await hashFile(target), created: false };
+      if (opts.ifAbsent && (error as NodeJS.ErrnoException).code === 'EEXIST')
+        return { version: await hashFile(target), created: false };
       throw error;
     } finally {
       await fs.rm(tmp, { force: true });

@@ -40,12 +40,23 @@ export async function localFiles(store: ObjectStore, files: DataFile[], cacheDir
 }
 
 /** Creates one view per table (`layer.table`) over its Parquet files; an empty table keeps its schema. */
-export async function registerTables(ws: Workspace, store: ObjectStore, tables: TableFiles[], cacheDir: string): Promise<void> {
+export async function registerTables(
+  ws: Workspace,
+  store: ObjectStore,
+  tables: TableFiles[],
+  cacheDir: string,
+): Promise<void> {
   for (const t of tables) {
     const files = await localFiles(store, t.files, cacheDir);
     const target = sql.table(t.name);
     await ws.run(`drop view if exists ${target}; drop table if exists ${target}`);
-    if (files.length) await ws.run(`create view ${target} as select * from read_parquet(${sql.list(files)}, union_by_name = true, hive_partitioning = false)`);
-    else await ws.run(`create table ${target} (${t.schema.map((c) => `${sql.id(c.name)} ${c.type}`).join(', ') || '_empty varchar'})`);
+    if (files.length)
+      await ws.run(
+        `create view ${target} as select * from read_parquet(${sql.list(files)}, union_by_name = true, hive_partitioning = false)`,
+      );
+    else
+      await ws.run(
+        `create table ${target} (${t.schema.map((c) => `${sql.id(c.name)} ${c.type}`).join(', ') || '_empty varchar'})`,
+      );
   }
 }

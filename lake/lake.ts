@@ -1,4 +1,13 @@
-import { LakeSnapshot, TableManifest, paths, parseTableName, type CheckResult, type Column, type DataFile, type Producer } from './manifest.js';
+import {
+  LakeSnapshot,
+  TableManifest,
+  paths,
+  parseTableName,
+  type CheckResult,
+  type Column,
+  type DataFile,
+  type Producer,
+} from './manifest.js';
 import type { ObjectStore } from './object-store.js';
 import { SnapshotLog } from './snapshot-log.js';
 
@@ -36,11 +45,19 @@ export class Lake {
 
   tableLog(name: string): SnapshotLog<TableManifest> {
     const { layer, table } = parseTableName(name);
-    return new SnapshotLog(this.store, TableManifest, (id) => paths.tableSnapshot(layer, table, id), paths.tableCurrent(layer, table));
+    return new SnapshotLog(
+      this.store,
+      TableManifest,
+      (id) => paths.tableSnapshot(layer, table, id),
+      paths.tableCurrent(layer, table),
+    );
   }
 
   /** Commits each staged table, then one lake snapshot naming them all. Idempotent per key. */
-  async publish(staged: StagedTable[], opts: { message: string; idempotencyKey: string; producer?: Producer }): Promise<PublishResult> {
+  async publish(
+    staged: StagedTable[],
+    opts: { message: string; idempotencyKey: string; producer?: Producer },
+  ): Promise<PublishResult> {
     return this.commitAll(staged, opts, 'merge');
   }
 
@@ -48,31 +65,57 @@ export class Lake {
    * The two steps of every publish: a table snapshot per staged table, then one lake snapshot. `merge` keeps the
    * other tables of the head; `replace` makes the lake exactly these tables (a rollback).
    */
-  private async commitAll(staged: StagedTable[], opts: { message: string; idempotencyKey: string; producer?: Producer; operation?: TableManifest['operation'] }, lakeTables: 'merge' | 'replace'): Promise<PublishResult> {
+  private async commitAll(
+    staged: StagedTable[],
+    opts: { message: string; idempotencyKey: string; producer?: Producer; operation?: TableManifest['operation'] },
+    lakeTables: 'merge' | 'replace',
+  ): Promise<PublishResult> {
     const tables: PublishResult['tables'] = [];
     for (const t of [...staged].sort((a, b) => a.name.localeCompare(b.name))) {
-      const { snapshot, committed } = await this.commitTable(t, `${opts.idempotencyKey}/${t.name}`, opts.producer, opts.operation);
-      if (snapshot) tables.push({ name: t.name, snapshot_id: snapshot.snapshot_id, committed, rows: snapshot.summary.rows });
+      const { snapshot, committed } = await this.commitTable(
+        t,
+        `${opts.idempotencyKey}/${t.name}`,
+        opts.producer,
+        opts.operation,
+      );
+      if (snapshot)
+        tables.push({ name: t.name, snapshot_id: snapshot.snapshot_id, committed, rows: snapshot.summary.rows });
     }
     const changes = Object.fromEntries(tables.map((t) => [t.name, t.snapshot_id]));
     const { snapshot, committed } = await this.lakeLog.commit(opts.idempotencyKey, (head) => {
       const next = lakeTables === 'replace' ? changes : { ...(head?.tables ?? {}) };
-      if (lakeTables === 'merge') for (const [name, id] of Object.entries(changes)) next[name] = Math.max(id, next[name] ?? 0);
+      if (lakeTables === 'merge')
+        for (const [name, id] of Object.entries(changes)) next[name] = Math.max(id, next[name] ?? 0);
       if (head && sameMap(head.tables, next)) return 'unchanged';
-      return { format_version: 1, created_at: new Date().toISOString(), message: opts.message, idempotency_key: opts.idempotencyKey, producer: opts.producer ?? {}, tables: sortKeys(next) };
+      return {
+        format_version: 1,
+        created_at: new Date().toISOString(),
+        message: opts.message,
+        idempotency_key: opts.idempotencyKey,
+        producer: opts.producer ?? {},
+        tables: sortKeys(next),
+      };
     });
     return { snapshot, committed, tables };
   }
 
   /** Commits one table snapshot: the head's files minus the replaced partitions, plus the new files. */
-  async commitTable(staged: StagedTable, idempotencyKey: string, producer: Producer = {}, operation: TableManifest['operation'] = staged.replace === 'all' ? 'overwrite' : 'replace_partitions') {
+  async commitTable(
+    staged: StagedTable,
+    idempotencyKey: string,
+    producer: Producer = {},
+    operation: TableManifest['operation'] = staged.replace === 'all' ? 'overwrite' : 'replace_partitions',
+  ) {
     const { layer, table } = parseTableName(staged.name);
     return this.tableLog(staged.name).commit(idempotencyKey, (head) => {
       const replaced = new Set(staged.replace === 'all' ? (head?.files ?? []).map((f) => f.partition) : staged.replace);
       const kept = (head?.files ?? []).filter((f) => !replaced.has(f.partition));
-      const files = [...kept, ...staged.files].sort((a, b) => a.partition.localeCompare(b.partition) || a.path.localeCompare(b.path));
+      const files = [...kept, ...staged.files].sort(
+        (a, b) => a.partition.localeCompare(b.partition) || a.path.localeCompare(b.path),
+      );
       const schema = assignColumnIds(head?.schema ?? [], staged.schema);
-      if (head && sameFiles(head.files, files) && JSON.stringify(head.schema) === JSON.stringify(schema)) return 'unchanged';
+      if (head && sameFiles(head.files, files) && JSON.stringify(head.schema) === JSON.stringify(schema))
+        return 'unchanged';
       const partitions: Record<string, number> = {};
       for (const f of files) partitions[f.partition] = (partitions[f.partition] ?? 0) + f.record_count;
       return {
@@ -99,12 +142,18 @@ export class Lake {
   async lakeSnapshot(selector: SnapshotSelector = {}): Promise<LakeSnapshot | undefined> {
     if (selector.tag) {
       const ref = await this.store.get(paths.tag(selector.tag));
-      if (!ref) throw new Error(`no tag "${selector.tag}"; existing tags: ${(await this.tags()).map((t) => t.name).join(', ') || 'none'}`);
+      if (!ref)
+        throw new Error(
+          `no tag "${selector.tag}"; existing tags: ${(await this.tags()).map((t) => t.name).join(', ') || 'none'}`,
+        );
       return this.lakeLog.read(JSON.parse(ref.body.toString('utf8')).snapshot_id);
     }
     if (selector.snapshot !== undefined) {
       const found = await this.lakeLog.read(selector.snapshot);
-      if (!found) throw new Error(`no lake snapshot ${selector.snapshot}; the latest is ${(await this.lakeLog.head())?.snapshot_id ?? 'none'}`);
+      if (!found)
+        throw new Error(
+          `no lake snapshot ${selector.snapshot}; the latest is ${(await this.lakeLog.head())?.snapshot_id ?? 'none'}`,
+        );
       return found;
     }
     return this.lakeLog.head();
@@ -126,26 +175,49 @@ export class Lake {
   async tag(name: string, snapshotId: number): Promise<void> {
     if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`tag "${name}": use letters, digits, '.', '_' or '-'`);
     if (!(await this.lakeLog.read(snapshotId))) throw new Error(`no lake snapshot ${snapshotId}`);
-    await this.store.putIfAbsent(paths.tag(name), JSON.stringify({ snapshot_id: snapshotId, created_at: new Date().toISOString() }));
+    await this.store.putIfAbsent(
+      paths.tag(name),
+      JSON.stringify({ snapshot_id: snapshotId, created_at: new Date().toISOString() }),
+    );
   }
 
   async tags(): Promise<Array<{ name: string; snapshot_id: number }>> {
     const refs = await this.store.list('_meta/lake/refs/');
-    return Promise.all(refs.map(async (r) => ({ name: r.key.slice('_meta/lake/refs/'.length, -'.json'.length), snapshot_id: JSON.parse((await this.store.get(r.key))!.body.toString('utf8')).snapshot_id as number })));
+    return Promise.all(
+      refs.map(async (r) => ({
+        name: r.key.slice('_meta/lake/refs/'.length, -'.json'.length),
+        snapshot_id: JSON.parse((await this.store.get(r.key))!.body.toString('utf8')).snapshot_id as number,
+      })),
+    );
   }
 
   /** A new lake snapshot whose tables point back at the files of an older one. */
   async rollback(to: SnapshotSelector, idempotencyKey: string): Promise<PublishResult> {
     const target = await this.lakeSnapshot(to);
     if (!target) throw new Error('nothing to roll back to: the lake is empty');
-    const staged: StagedTable[] = [...(await this.tables(to))].map(([name, m]) => ({ name, partitionColumn: m.partition_column, replace: 'all', files: m.files, schema: m.schema, inputs: m.inputs, checks: m.checks, source: m.source }));
-    return this.commitAll(staged, { message: `rollback to snapshot ${target.snapshot_id}`, idempotencyKey, operation: 'rollback' }, 'replace');
+    const staged: StagedTable[] = [...(await this.tables(to))].map(([name, m]) => ({
+      name,
+      partitionColumn: m.partition_column,
+      replace: 'all',
+      files: m.files,
+      schema: m.schema,
+      inputs: m.inputs,
+      checks: m.checks,
+      source: m.source,
+    }));
+    return this.commitAll(
+      staged,
+      { message: `rollback to snapshot ${target.snapshot_id}`, idempotencyKey, operation: 'rollback' },
+      'replace',
+    );
   }
 
   /** Deletes data files that no table snapshot references and that are older than the grace period. */
   async gc(opts: { graceMs: number; dryRun?: boolean; now?: Date }): Promise<{ deleted: string[]; kept: number }> {
     const referenced = new Set<string>();
-    const manifests = (await this.store.list('_meta/')).filter((o) => /\/snapshots\/\d+\.json$/.test(o.key) && !o.key.startsWith('_meta/lake/'));
+    const manifests = (await this.store.list('_meta/')).filter(
+      (o) => /\/snapshots\/\d+\.json$/.test(o.key) && !o.key.startsWith('_meta/lake/'),
+    );
     for (const m of manifests) {
       const body = await this.store.get(m.key);
       for (const f of TableManifest.parse(JSON.parse(body!.body.toString('utf8'))).files) referenced.add(f.path);

@@ -21,7 +21,8 @@ export interface LandingRules {
 /** A landed value as text: JSON strings unquoted, objects and arrays as their JSON text. */
 function asText(column: string, type: string): string {
   const c = sql.id(column);
-  if (type === 'JSON') return `case when json_type(${c}) in ('OBJECT', 'ARRAY') then ${c}::varchar else ${c} ->> '$' end`;
+  if (type === 'JSON')
+    return `case when json_type(${c}) in ('OBJECT', 'ARRAY') then ${c}::varchar else ${c} ->> '$' end`;
   if (type.startsWith('STRUCT') || type.endsWith('[]') || type.startsWith('MAP')) return `to_json(${c})::varchar`;
   return `${c}::varchar`;
 }
@@ -59,7 +60,13 @@ export interface LandingTables {
  * Reads a connector's files into `landed` and `quarantine` tables: every value VARCHAR (empty → NULL), column
  * names normalised, lineage columns added, rows breaking the dataset's rules set aside with the reason.
  */
-export async function stageLanding(ws: Workspace, inputs: LandingInput[], rules: LandingRules, period: string, label: string): Promise<LandingTables> {
+export async function stageLanding(
+  ws: Workspace,
+  inputs: LandingInput[],
+  rules: LandingRules,
+  period: string,
+  label: string,
+): Promise<LandingTables> {
   const parts: string[] = [];
   const rejects: string[] = [];
   for (const [i, input] of inputs.entries()) {
@@ -69,47 +76,87 @@ export async function stageLanding(ws: Workspace, inputs: LandingInput[], rules:
       // With the key list: one streaming pass. Without it, the whole file is sampled (so that no rare field is
       // dropped silently) and read into a table once, rather than inferred again at every use of a view.
       const known = input.format.columns?.length;
-      const columns = known ? `columns = {${input.format.columns!.map((c) => `${sql.str(c)}: 'VARCHAR'`).join(', ')}}` : 'sample_size = -1';
-      await ws.run(`create temp ${known ? 'view' : 'table'} ${name} as select * from read_json(${sql.str(input.path)}, format = 'newline_delimited', records = true, ${columns}, maximum_object_size = 268435456)`);
+      const columns = known
+        ? `columns = {${input.format.columns!.map((c) => `${sql.str(c)}: 'VARCHAR'`).join(', ')}}`
+        : 'sample_size = -1';
+      await ws.run(
+        `create temp ${known ? 'view' : 'table'} ${name} as select * from read_json(${sql.str(input.path)}, format = 'newline_delimited', records = true, ${columns}, maximum_object_size = 268435456)`,
+      );
     } else {
       const rejectsTable = `rejects_${i}`;
       await ws.run(
         `create temp table ${name} as select * from read_csv(${sql.str(input.path)}, delim = ${sql.str(input.format.delimiter)}, quote = ${sql.str(input.format.quote ?? '"')}, header = true, all_varchar = true, store_rejects = true, rejects_table = ${sql.str(rejectsTable)}, rejects_scan = ${sql.str(`${rejectsTable}_scan`)}, null_padding = false, strict_mode = true)`,
       );
-      rejects.push(`select ${sql.str(input.rawKey)} as _raw_key, line::bigint - 1 as _raw_row, ${sql.str(`${path.basename(input.path)}: `)} || error_message as _reason from ${sql.id(rejectsTable)}`);
+      rejects.push(
+        `select ${sql.str(input.rawKey)} as _raw_key, line::bigint - 1 as _raw_row, ${sql.str(`${path.basename(input.path)}: `)} || error_message as _reason from ${sql.id(rejectsTable)}`,
+      );
     }
     const described = await ws.rows<{ column_name: string; column_type: string }>(`describe ${name}`);
-    const normalised = normaliseColumnNames(described.map((c) => c.column_name)).map((n) => (n === 'millesime' || n.startsWith('_raw') ? `source_${n}` : n));
-    const select = described.map((c, j) => `nullif(${asText(c.column_name, c.column_type)}, '') as ${sql.id(normalised[j])}`).join(', ');
+    const normalised = normaliseColumnNames(described.map((c) => c.column_name)).map((n) =>
+      n === 'millesime' || n.startsWith('_raw') ? `source_${n}` : n,
+    );
+    const select = described
+      .map((c, j) => `nullif(${asText(c.column_name, c.column_type)}, '') as ${sql.id(normalised[j])}`)
+      .join(', ');
     // `_raw_row` is the record's number in the payload (header excluded), counting the records DuckDB rejected.
     const rejectedBefore = input.format.kind === 'csv' ? await rejectedRecordOffsets(ws, `rejects_${i}`) : [];
-    const rowNumber = rejectedBefore.length ? `row_number() over () + len(list_filter(${`[${rejectedBefore.join(', ')}]`}, x -> x < row_number() over ()))` : 'row_number() over ()';
+    const rowNumber = rejectedBefore.length
+      ? `row_number() over () + len(list_filter(${`[${rejectedBefore.join(', ')}]`}, x -> x < row_number() over ()))`
+      : 'row_number() over ()';
     parts.push(`select ${select}, ${sql.str(input.rawKey)} as _raw_key, ${rowNumber} as _raw_row from ${name}`);
   }
   // With no rows at all, the table still has the columns the dataset declares.
   const declared = [...new Set([...rules.requiredColumns, ...(rules.knownColumns ?? [])])];
-  if (!parts.length) parts.push(`select ${[...declared.map((c) => `null::varchar as ${sql.id(c)}`), 'null::varchar as _raw_key', 'null::bigint as _raw_row'].join(', ')} where false`);
+  if (!parts.length)
+    parts.push(
+      `select ${[...declared.map((c) => `null::varchar as ${sql.id(c)}`), 'null::varchar as _raw_key', 'null::bigint as _raw_row'].join(', ')} where false`,
+    );
   await ws.run(`create temp view all_rows as ${parts.map((p) => `(${p})`).join(' union all by name ')}`);
   const present = new Set((await ws.rows<{ column_name: string }>(`describe all_rows`)).map((c) => c.column_name));
   const missing = rules.requiredColumns.filter((c) => !present.has(c));
-  if (missing.length) throw new ContractError(`${label}: required column(s) ${missing.join(', ')} missing from ${inputs.map((i) => path.basename(i.path)).join(', ')}; columns found: ${[...present].filter((c) => !c.startsWith('_raw')).join(', ')}`);
+  if (missing.length)
+    throw new ContractError(
+      `${label}: required column(s) ${missing.join(', ')} missing from ${inputs.map((i) => path.basename(i.path)).join(', ')}; columns found: ${[...present].filter((c) => !c.startsWith('_raw')).join(', ')}`,
+    );
 
   const checks = [
-    ...(rules.notNull ?? []).filter((c) => present.has(c)).map((c) => `case when ${sql.id(c)} is null then ${sql.str(`${c} is empty`)} end`),
-    ...Object.entries(rules.patterns ?? {}).filter(([c]) => present.has(c)).map(([c, re]) => `case when ${sql.id(c)} is not null and not regexp_full_match(${sql.id(c)}, ${sql.str(re)}) then ${sql.str(`${c} `)} || ${sql.id(c)} || ${sql.str(` does not match ${re}`)} end`),
+    ...(rules.notNull ?? [])
+      .filter((c) => present.has(c))
+      .map((c) => `case when ${sql.id(c)} is null then ${sql.str(`${c} is empty`)} end`),
+    ...Object.entries(rules.patterns ?? {})
+      .filter(([c]) => present.has(c))
+      .map(
+        ([c, re]) =>
+          `case when ${sql.id(c)} is not null and not regexp_full_match(${sql.id(c)}, ${sql.str(re)}) then ${sql.str(`${c} `)} || ${sql.id(c)} || ${sql.str(` does not match ${re}`)} end`,
+      ),
   ];
   const reason = checks.length ? `concat_ws('; ', ${checks.join(', ')})` : `''`;
   await ws.run(`create temp table checked as select *, nullif(${reason}, '') as _reason from all_rows`);
-  await ws.run(`create temp view landed as select * exclude (_reason), ${sql.str(period)} as millesime from checked where _reason is null`);
+  await ws.run(
+    `create temp view landed as select * exclude (_reason), ${sql.str(period)} as millesime from checked where _reason is null`,
+  );
   const bad = [
     `select _raw_key, _raw_row, _reason, to_json(checked)::varchar as _raw_record from checked where _reason is not null`,
     ...rejects.map((r) => `select *, null::varchar as _raw_record from (${r})`),
   ];
-  await ws.run(`create temp table quarantine as select *, ${sql.str(period)} as millesime from (${bad.join(' union all ')}) order by _raw_key, _raw_row`);
+  await ws.run(
+    `create temp table quarantine as select *, ${sql.str(period)} as millesime from (${bad.join(' union all ')}) order by _raw_key, _raw_row`,
+  );
   const [{ rows }] = await ws.rows<{ rows: string }>(`select count(*) as rows from landed`);
   const [{ quarantined }] = await ws.rows<{ quarantined: string }>(`select count(*) as quarantined from quarantine`);
-  const sampleReasons = (await ws.rows<{ r: string }>(`select 'row ' || _raw_row || ' of ' || _raw_key || ': ' || _reason as r from quarantine limit 5`)).map((r) => r.r);
+  const sampleReasons = (
+    await ws.rows<{ r: string }>(
+      `select 'row ' || _raw_row || ' of ' || _raw_key || ': ' || _reason as r from quarantine limit 5`,
+    )
+  ).map((r) => r.r);
   const known = rules.knownColumns ? new Set(rules.knownColumns) : undefined;
   const unknownColumns = known ? [...present].filter((c) => !c.startsWith('_raw') && !known.has(c)) : [];
-  return { landed: 'landed', quarantine: 'quarantine', rows: Number(rows), quarantined: Number(quarantined), unknownColumns, sampleReasons };
+  return {
+    landed: 'landed',
+    quarantine: 'quarantine',
+    rows: Number(rows),
+    quarantined: Number(quarantined),
+    unknownColumns,
+    sampleReasons,
+  };
 }

@@ -3,7 +3,11 @@ import { z } from 'zod';
 export const LAYERS = ['raw', 'staging', 'matched', 'published'] as const;
 export type Layer = (typeof LAYERS)[number];
 
-const ColumnStats = z.object({ min: z.string().nullable(), max: z.string().nullable(), null_count: z.number().nullable() });
+const ColumnStats = z.object({
+  min: z.string().nullable(),
+  max: z.string().nullable(),
+  null_count: z.number().nullable(),
+});
 
 /** One immutable Parquet file of a table snapshot. */
 export const DataFile = z.object({
@@ -55,7 +59,11 @@ export const TableManifest = z.object({
   checks: z.array(CheckResult).default([]),
   /** Free, source-specific facts: source URL, HTTP validators, raw payload keys, drift, skipped requests. */
   source: z.record(z.string(), z.unknown()).optional(),
-  summary: z.object({ rows: z.number().int(), files: z.number().int(), partitions: z.record(z.string(), z.number().int()) }),
+  summary: z.object({
+    rows: z.number().int(),
+    files: z.number().int(),
+    partitions: z.record(z.string(), z.number().int()),
+  }),
 });
 export type TableManifest = z.infer<typeof TableManifest>;
 
@@ -87,10 +95,12 @@ export function parseTableName(name: string): { layer: Layer; table: string } {
 export const paths = {
   dataFile: (layer: Layer, table: string, partitionColumn: string | null, partition: string, sha256: string) =>
     `${layer}/${table}/data/${partitionColumn ? `${partitionColumn}=${encodeURIComponent(partition)}/` : ''}${sha256.slice(0, 32)}.parquet`,
-  tableSnapshot: (layer: Layer, table: string, id: number) => `_meta/${layer}/${table}/snapshots/${String(id).padStart(8, '0')}.json`,
+  tableSnapshot: (layer: Layer, table: string, id: number) =>
+    `_meta/${layer}/${table}/snapshots/${String(id).padStart(8, '0')}.json`,
   tableCurrent: (layer: Layer, table: string) => `_meta/${layer}/${table}/current.json`,
   lakeSnapshot: (id: number) => `_meta/lake/snapshots/${String(id).padStart(8, '0')}.json`,
   lakeCurrent: () => `_meta/lake/current.json`,
   tag: (name: string) => `_meta/lake/refs/${name}.json`,
-  raw: (source: string, dataset: string, period: string, sha256: string, ext: string) => `raw/${source}/${dataset}/${period}/${sha256}.${ext}`,
+  raw: (source: string, dataset: string, period: string, sha256: string, ext: string) =>
+    `raw/${source}/${dataset}/${period}/${sha256}.${ext}`,
 };

@@ -14,7 +14,10 @@ export interface StoredObject {
 /** A conditional write lost: the object exists (create-only) or changed (compare-and-swap). */
 export class PreconditionFailed extends Error {
   override name = 'PreconditionFailed';
-  constructor(readonly key: string, reason: string) {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
     super(`${key}: ${reason}`);
   }
 }
@@ -40,7 +43,11 @@ export interface ObjectStore {
   list(prefix: string): Promise<ObjectInfo[]>;
   delete(key: string): Promise<void>;
   /** Streams a local file to `key`; create-only when `ifAbsent` (an existing key is then left as is). */
-  uploadFile(key: string, localPath: string, opts?: { ifAbsent?: boolean }): Promise<{ version: string; created: boolean }>;
+  uploadFile(
+    key: string,
+    localPath: string,
+    opts?: { ifAbsent?: boolean },
+  ): Promise<{ version: string; created: boolean }>;
   /** Streams `key` to a local file, written atomically (temp file then rename). */
   downloadFile(key: string, localPath: string): Promise<void>;
   /** A local path DuckDB can read for `key` (the file itself on a filesystem store), or undefined. */

@@ -20,7 +20,15 @@ const probed = new Map<string, boolean>();
 export async function openStore(location: LakeLocation): Promise<ObjectStore> {
   if (!location.lake.startsWith('s3://')) return new FsObjectStore(path.resolve(location.lake));
   const [bucket, ...rest] = location.lake.slice('s3://'.length).split('/');
-  const options = { bucket, prefix: rest.filter(Boolean).join('/'), region: location.s3?.region ?? 'us-east-1', endpoint: location.s3?.endpoint, accessKeyId: location.s3?.accessKeyId, secretAccessKey: location.s3?.secretAccessKey, forcePathStyle: location.s3?.forcePathStyle ?? true };
+  const options = {
+    bucket,
+    prefix: rest.filter(Boolean).join('/'),
+    region: location.s3?.region ?? 'us-east-1',
+    endpoint: location.s3?.endpoint,
+    accessKeyId: location.s3?.accessKeyId,
+    secretAccessKey: location.s3?.secretAccessKey,
+    forcePathStyle: location.s3?.forcePathStyle ?? true,
+  };
   let conditional = probed.get(location.lake);
   if (conditional === undefined) {
     const probe = await probeConditionalWrites(new S3ObjectStore({ ...options, conditionalWrites: true }));

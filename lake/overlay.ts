@@ -15,7 +15,11 @@ export function overlayTables(committed: Map<string, TableManifest>, staged: Sta
       continue;
     }
     const replaced = new Set(t.replace);
-    out.set(t.name, { name: t.name, schema: t.schema, files: [...base.files.filter((f) => !replaced.has(f.partition)), ...t.files] });
+    out.set(t.name, {
+      name: t.name,
+      schema: t.schema,
+      files: [...base.files.filter((f) => !replaced.has(f.partition)), ...t.files],
+    });
   }
   return [...out.values()];
 }

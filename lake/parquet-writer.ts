@@ -15,16 +15,29 @@ export interface WrittenFile extends Omit<DataFile, 'path'> {
  * Writes a table to zstd Parquet with DuckDB, one file per partition value, rows in `orderBy` order so the
  * same data always gives the same bytes. Returns DuckDB's own per-file statistics (COPY … RETURN_STATS).
  */
-export async function writeParquet(ws: Workspace, table: string, outDir: string, opts: { partitionColumn: string | null; orderBy?: string[] }): Promise<{ files: WrittenFile[]; schema: Array<Omit<Column, 'id'>> }> {
+export async function writeParquet(
+  ws: Workspace,
+  table: string,
+  outDir: string,
+  opts: { partitionColumn: string | null; orderBy?: string[] },
+): Promise<{ files: WrittenFile[]; schema: Array<Omit<Column, 'id'>> }> {
   await fs.mkdir(outDir, { recursive: true });
-  const schema = (await ws.rows<{ column_name: string; column_type: string }>(`describe ${sql.table(table)}`)).map((c) => ({ name: c.column_name, type: c.column_type }));
+  const schema = (await ws.rows<{ column_name: string; column_type: string }>(`describe ${sql.table(table)}`)).map(
+    (c) => ({ name: c.column_name, type: c.column_type }),
+  );
   const order = (opts.orderBy?.length ? opts.orderBy : schema.map((c) => c.name)).map(sql.id).join(', ');
   const partitions = opts.partitionColumn
-    ? (await ws.rows<{ p: string | null }>(`select distinct ${sql.id(opts.partitionColumn)}::varchar as p from ${sql.table(table)} order by p`)).map((r) => r.p)
+    ? (
+        await ws.rows<{ p: string | null }>(
+          `select distinct ${sql.id(opts.partitionColumn)}::varchar as p from ${sql.table(table)} order by p`,
+        )
+      ).map((r) => r.p)
     : [null];
   const files: WrittenFile[] = [];
   for (const [i, partition] of partitions.entries()) {
-    const filter = opts.partitionColumn ? `where ${sql.id(opts.partitionColumn)}::varchar ${partition === null ? 'is null' : `= ${sql.str(partition)}`}` : '';
+    const filter = opts.partitionColumn
+      ? `where ${sql.id(opts.partitionColumn)}::varchar ${partition === null ? 'is null' : `= ${sql.str(partition)}`}`
+      : '';
     const localPath = path.join(outDir, `part-${i}.parquet`);
     const [stats] = await ws.rows<RawStats>(
       `copy (select * from ${sql.table(table)} ${filter} order by ${order}) to ${sql.str(localPath)} (format parquet, compression zstd, return_stats true)`,
@@ -51,7 +64,11 @@ function columnStats(raw: RawStats['column_statistics']): DataFile['column_stats
   const out: DataFile['column_stats'] = {};
   for (const { key, value } of raw ?? []) {
     const m = Object.fromEntries(value.map((v) => [v.key, v.value]));
-    out[key.replace(/^"|"$/g, '')] = { min: m.min ?? null, max: m.max ?? null, null_count: m.null_count == null ? null : Number(m.null_count) };
+    out[key.replace(/^"|"$/g, '')] = {
+      min: m.min ?? null,
+      max: m.max ?? null,
+      null_count: m.null_count == null ? null : Number(m.null_count),
+    };
   }
   return out;
 }

@@ -40,7 +40,10 @@ export class S3ObjectStore implements ObjectStore {
       endpoint: options.endpoint,
       region: options.region,
       forcePathStyle: options.forcePathStyle,
-      credentials: options.accessKeyId && options.secretAccessKey ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } : undefined,
+      credentials:
+        options.accessKeyId && options.secretAccessKey
+          ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
+          : undefined,
       maxAttempts: 5,
       // S3-compatible servers differ on the newer default checksums; send them only where the API requires them.
       requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -70,7 +73,12 @@ export class S3ObjectStore implements ObjectStore {
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.k(key) }));
-      return { key, size: out.ContentLength ?? 0, version: out.ETag ?? '', lastModified: out.LastModified ?? new Date(0) };
+      return {
+        key,
+        size: out.ContentLength ?? 0,
+        version: out.ETag ?? '',
+        lastModified: out.LastModified ?? new Date(0),
+      };
     } catch (error) {
       if (status(error) === 404) return undefined;
       throw error;
@@ -78,13 +86,25 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Buffer | string): Promise<{ version: string }> {
-    const out = await this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: this.k(key), Body: Buffer.from(body) }));
+    const out = await this.client.send(
+      new PutObjectCommand({ Bucket: this.options.bucket, Key: this.k(key), Body: Buffer.from(body) }),
+    );
     return { version: out.ETag ?? '' };
   }
 
   async putIfAbsent(key: string, body: Buffer | string): Promise<{ version: string }> {
     if (!this.atomicConditionalWrites && (await this.head(key))) throw new PreconditionFailed(key, 'already exists');
-    return this.conditional(key, () => new PutObjectCommand({ Bucket: this.options.bucket, Key: this.k(key), Body: Buffer.from(body), IfNoneMatch: '*' }), 'already exists');
+    return this.conditional(
+      key,
+      () =>
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.k(key),
+          Body: Buffer.from(body),
+          IfNoneMatch: '*',
+        }),
+      'already exists',
+    );
   }
 
   async putIfMatch(key: string, body: Buffer | string, expected: string): Promise<{ version: string }> {
@@ -92,11 +112,25 @@ export class S3ObjectStore implements ObjectStore {
       const current = await this.head(key);
       if (!current || current.version !== expected) throw new PreconditionFailed(key, 'changed since it was read');
     }
-    return this.conditional(key, () => new PutObjectCommand({ Bucket: this.options.bucket, Key: this.k(key), Body: Buffer.from(body), IfMatch: expected }), 'changed since it was read');
+    return this.conditional(
+      key,
+      () =>
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.k(key),
+          Body: Buffer.from(body),
+          IfMatch: expected,
+        }),
+      'changed since it was read',
+    );
   }
 
   /** Sends a conditional put; 412 is a lost race, 409 (a concurrent conditional request) is retried. */
-  private async conditional(key: string, command: () => PutObjectCommand, reason: string): Promise<{ version: string }> {
+  private async conditional(
+    key: string,
+    command: () => PutObjectCommand,
+    reason: string,
+  ): Promise<{ version: string }> {
     for (let attempt = 0; ; attempt++) {
       try {
         const out = await this.client.send(command());
@@ -117,8 +151,16 @@ export class S3ObjectStore implements ObjectStore {
     let token: string | undefined;
     const strip = this.options.prefix ? this.options.prefix.replace(/\/$/, '').length + 1 : 0;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.k(prefix), ContinuationToken: token }));
-      for (const o of page.Contents ?? []) out.push({ key: o.Key!.slice(strip), size: o.Size ?? 0, version: o.ETag ?? '', lastModified: o.LastModified ?? new Date(0) });
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.k(prefix), ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? [])
+        out.push({
+          key: o.Key!.slice(strip),
+          size: o.Size ?? 0,
+          version: o.ETag ?? '',
+          lastModified: o.LastModified ?? new Date(0),
+        });
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -128,7 +170,11 @@ export class S3ObjectStore implements ObjectStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.k(key) }));
   }
 
-  async uploadFile(key: string, localPath: string, opts: { ifAbsent?: boolean } = {}): Promise<{ version: string; created: boolean }> {
+  async uploadFile(
+    key: string,
+    localPath: string,
+    opts: { ifAbsent?: boolean } = {},
+  ): Promise<{ version: string; created: boolean }> {
     const { size } = await fs.stat(localPath);
     if (opts.ifAbsent) {
       // Content-addressed objects usually exist already on an unchanged refresh: a HEAD saves the upload.
@@ -137,11 +183,18 @@ export class S3ObjectStore implements ObjectStore {
     }
     try {
       const out = await this.client.send(
-        new PutObjectCommand({ Bucket: this.options.bucket, Key: this.k(key), Body: createReadStream(localPath), ContentLength: size, IfNoneMatch: opts.ifAbsent ? '*' : undefined }),
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.k(key),
+          Body: createReadStream(localPath),
+          ContentLength: size,
+          IfNoneMatch: opts.ifAbsent ? '*' : undefined,
+        }),
       );
       return { version: out.ETag ?? '', created: true };
     } catch (error) {
-      if (opts.ifAbsent && status(error) === 412) return { version: (await this.head(key))?.version ?? '', created: false };
+      if (opts.ifAbsent && status(error) === 412)
+        return { version: (await this.head(key))?.version ?? '', created: false };
       throw error;
     }
   }
@@ -160,10 +213,16 @@ export class S3ObjectStore implements ObjectStore {
 }
 
 /** Checks that the server refuses a second create-only put and a stale compare-and-swap (both must answer 412). */
-export async function probeConditionalWrites(store: S3ObjectStore): Promise<{ ifNoneMatch: boolean; ifMatch: boolean }> {
+export async function probeConditionalWrites(
+  store: S3ObjectStore,
+): Promise<{ ifNoneMatch: boolean; ifMatch: boolean }> {
   const key = `_meta/probe/${randomUUID()}`;
   const atomic = new S3ObjectStore({ ...store.options, conditionalWrites: true });
-  const refused = async (fn: () => Promise<unknown>) => fn().then(() => false, (e) => e instanceof PreconditionFailed);
+  const refused = async (fn: () => Promise<unknown>) =>
+    fn().then(
+      () => false,
+      (e) => e instanceof PreconditionFailed,
+    );
   try {
     const first = await atomic.putIfAbsent(key, 'a');
     const ifNoneMatch = await refused(() => atomic.putIfAbsent(key, 'b'));

@@ -53,7 +53,10 @@ export class SnapshotLog<T extends Snapshot> {
    * Commits the snapshot `build(head)` returns, rebasing on the new head whenever another writer won.
    * A commit whose idempotency key is already in the recent history returns that snapshot instead.
    */
-  async commit(idempotencyKey: string, build: (head: T | undefined) => NextSnapshot<T> | Promise<NextSnapshot<T>>): Promise<{ snapshot: T | undefined; committed: boolean }> {
+  async commit(
+    idempotencyKey: string,
+    build: (head: T | undefined) => NextSnapshot<T> | Promise<NextSnapshot<T>>,
+  ): Promise<{ snapshot: T | undefined; committed: boolean }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const { head, pointerVersion } = await this.resolveHead();
       const done = await this.findKey(head, idempotencyKey);
@@ -61,7 +64,12 @@ export class SnapshotLog<T extends Snapshot> {
       const next = await build(head);
       if (next === 'unchanged') return { snapshot: head, committed: false };
       const id = (head?.snapshot_id ?? 0) + 1;
-      const snapshot = this.schema.parse({ ...next, snapshot_id: id, parent_snapshot_id: head?.snapshot_id ?? null, idempotency_key: idempotencyKey });
+      const snapshot = this.schema.parse({
+        ...next,
+        snapshot_id: id,
+        parent_snapshot_id: head?.snapshot_id ?? null,
+        idempotency_key: idempotencyKey,
+      });
       try {
         await this.store.putIfAbsent(this.snapshotKey(id), JSON.stringify(snapshot, null, 2));
       } catch (error) {
@@ -74,7 +82,9 @@ export class SnapshotLog<T extends Snapshot> {
       await this.movePointer(pointerVersion, id);
       return { snapshot, committed: true };
     }
-    throw new Error(`commit ${idempotencyKey}: gave up after ${MAX_ATTEMPTS} conflicting attempts (${this.currentKey})`);
+    throw new Error(
+      `commit ${idempotencyKey}: gave up after ${MAX_ATTEMPTS} conflicting attempts (${this.currentKey})`,
+    );
   }
 
   /** Reads the pointer, then follows the log past it (a writer may have crashed before moving it). */

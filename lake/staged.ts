@@ -41,15 +41,36 @@ export async function loadStaged(store: ObjectStore, key: string): Promise<Stage
  * Writes a workspace table to Parquet and uploads each file under its content-addressed key
  * (create-only: identical data written twice is one object), returning the staged table.
  */
-export async function stageTable(ws: Workspace, store: ObjectStore, workTable: string, target: { name: string; partitionColumn: string | null; replace: string[] | 'all'; orderBy?: string[]; localDir: string }): Promise<StagedTable> {
+export async function stageTable(
+  ws: Workspace,
+  store: ObjectStore,
+  workTable: string,
+  target: {
+    name: string;
+    partitionColumn: string | null;
+    replace: string[] | 'all';
+    orderBy?: string[];
+    localDir: string;
+  },
+): Promise<StagedTable> {
   const { layer, table } = parseTableName(target.name);
-  const { files, schema } = await writeParquet(ws, workTable, path.join(target.localDir, target.name), { partitionColumn: target.partitionColumn, orderBy: target.orderBy });
+  const { files, schema } = await writeParquet(ws, workTable, path.join(target.localDir, target.name), {
+    partitionColumn: target.partitionColumn,
+    orderBy: target.orderBy,
+  });
   const out: DataFile[] = [];
   for (const f of files) {
     const key = paths.dataFile(layer, table, target.partitionColumn, f.partition, f.sha256);
     await store.uploadFile(key, f.localPath, { ifAbsent: true });
     await fs.rm(f.localPath, { force: true });
-    out.push({ path: key, partition: f.partition, record_count: f.record_count, file_size_bytes: f.file_size_bytes, sha256: f.sha256, column_stats: f.column_stats });
+    out.push({
+      path: key,
+      partition: f.partition,
+      record_count: f.record_count,
+      file_size_bytes: f.file_size_bytes,
+      sha256: f.sha256,
+      column_stats: f.column_stats,
+    });
   }
   return { name: target.name, partitionColumn: target.partitionColumn, replace: target.replace, files: out, schema };
 }

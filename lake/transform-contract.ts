@@ -1,5 +1,13 @@
 import { parse } from 'yaml';
-import { ALL_LAYERS, type Layer, type ModelContract, type ModelLayer, type Relationship, type Severity, type UniqueRule } from './transform-types.js';
+import {
+  ALL_LAYERS,
+  type Layer,
+  type ModelContract,
+  type ModelLayer,
+  type Relationship,
+  type Severity,
+  type UniqueRule,
+} from './transform-types.js';
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 

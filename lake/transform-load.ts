@@ -49,7 +49,11 @@ async function sqlFiles(dir: string): Promise<string[]> {
 async function loadMacros(dir: string): Promise<MacroDef[]> {
   const files = await sqlFiles(path.join(dir, 'macros'));
   const macros = await Promise.all(
-    files.map(async (file) => ({ name: path.basename(file, '.sql'), sql: (await readFile(file, 'utf8')).trim(), path: file })),
+    files.map(async (file) => ({
+      name: path.basename(file, '.sql'),
+      sql: (await readFile(file, 'utf8')).trim(),
+      path: file,
+    })),
   );
   return macros.map((m) => {
     if (!new RegExp(`^create or replace macro ${m.name}\\b`).test(stripComments(m.sql).trim())) {
@@ -73,7 +77,8 @@ export async function loadModels(dir: string): Promise<ModelDef[]> {
   const macros = await loadMacros(dir);
   const models: ModelDef[] = [];
   for (const layer of MODEL_LAYERS) {
-    for (const file of await sqlFiles(path.join(dir, layer))) models.push(await loadModel(file, layer, sources, macros));
+    for (const file of await sqlFiles(path.join(dir, layer)))
+      models.push(await loadModel(file, layer, sources, macros));
   }
   const seen = new Map<string, string>();
   for (const m of models) {
@@ -96,10 +101,13 @@ async function loadModel(file: string, layer: ModelLayer, sources: RawSources, m
   const raw = new Set<string>();
   for (const [, refLayer, table] of code.matchAll(REF)) {
     if (RANK[refLayer] > RANK[layer] || (refLayer === 'raw' && layer !== 'staging')) {
-      throw new Error(`Model ${id} (${file}) reads ${refLayer}.${table}: a ${layer} model may not read the ${refLayer} layer`);
+      throw new Error(
+        `Model ${id} (${file}) reads ${refLayer}.${table}: a ${layer} model may not read the ${refLayer} layer`,
+      );
     }
     if (refLayer === 'raw') {
-      if (!(table in sources.tables)) throw new Error(`Model ${id} (${file}) reads raw.${table}, not declared in sources.yml`);
+      if (!(table in sources.tables))
+        throw new Error(`Model ${id} (${file}) reads raw.${table}, not declared in sources.yml`);
       raw.add(table);
     } else if (`${refLayer}.${table}` !== id) dependsOn.add(`${refLayer}.${table}`);
   }
@@ -125,6 +133,8 @@ async function loadModel(file: string, layer: ModelLayer, sources: RawSources, m
     dependsOn: [...dependsOn].sort(),
     sources: [...raw].sort().map((table) => ({ table, columns: [...sources.tables[table], ...sources.lineage] })),
     macros: used,
-    variables: [...new Set([code, ...used.map((m) => m.sql)].flatMap((text) => [...text.matchAll(VARIABLE)].map((v) => v[1])))].sort(),
+    variables: [
+      ...new Set([code, ...used.map((m) => m.sql)].flatMap((text) => [...text.matchAll(VARIABLE)].map((v) => v[1]))),
+    ].sort(),
   };
 }

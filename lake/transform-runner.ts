@@ -1,10 +1,26 @@
 import { quotedIdentifier, type DuckDBConnection } from '@duckdb/node-api';
 import { orderModels } from './transform-order.js';
-import { ALL_LAYERS, type MacroDef, type ModelDef, type ModelRunStat, type ParamValue, type RawSource } from './transform-types.js';
+import {
+  ALL_LAYERS,
+  type MacroDef,
+  type ModelDef,
+  type ModelRunStat,
+  type ParamValue,
+  type RawSource,
+} from './transform-types.js';
 
 export { loadModels, loadSources, type RawSources } from './transform-load.js';
 export { orderModels } from './transform-order.js';
-export type { MacroDef, ModelContract, ModelDef, ModelRunStat, ParamValue, RawSource, Relationship, Severity } from './transform-types.js';
+export type {
+  MacroDef,
+  ModelContract,
+  ModelDef,
+  ModelRunStat,
+  ParamValue,
+  RawSource,
+  Relationship,
+  Severity,
+} from './transform-types.js';
 
 const NAME = /^[a-z_][a-z0-9_]*$/;
 
@@ -75,7 +91,8 @@ export async function runModels(
   const ordered = orderModels(models, { external: options.external });
   for (const model of ordered) {
     const absent = model.variables.filter((v) => options.params?.[v] === undefined);
-    if (absent.length > 0) throw new Error(`Model ${model.id} (${model.path}) needs the parameter(s) ${absent.join(', ')}`);
+    if (absent.length > 0)
+      throw new Error(`Model ${model.id} (${model.path}) needs the parameter(s) ${absent.join(', ')}`);
   }
   for (const layer of ALL_LAYERS) await connection.run(`create schema if not exists ${layer}`);
   await setParams(connection, options.params ?? {});

@@ -7,8 +7,12 @@ import type { Lake } from './lake.js';
 /** The statements that define one view per table of a snapshot (`layer.table`), over its Parquet files. */
 async function viewStatements(lake: Lake, snapshotId: number, prefix = ''): Promise<string[]> {
   const tables = await lake.tables({ snapshot: snapshotId });
-  const statements = ['raw', 'staging', 'matched', 'published'].map((s) => `create schema if not exists ${prefix}${sql.id(s)};`);
-  statements.push(`create or replace table ${prefix}main.devenir_snapshot as select ${snapshotId}::integer as snapshot_id, ${sql.str(lake.store.root)} as lake;`);
+  const statements = ['raw', 'staging', 'matched', 'published'].map(
+    (s) => `create schema if not exists ${prefix}${sql.id(s)};`,
+  );
+  statements.push(
+    `create or replace table ${prefix}main.devenir_snapshot as select ${snapshotId}::integer as snapshot_id, ${sql.str(lake.store.root)} as lake;`,
+  );
   for (const [name, manifest] of tables) {
     const [layer, table] = name.split('.');
     const target = `${prefix}${sql.id(layer)}.${sql.id(table)}`;
@@ -30,7 +34,10 @@ async function viewStatements(lake: Lake, snapshotId: number, prefix = ''): Prom
  */
 export async function writeViewsCatalog(lake: Lake, snapshotId: number): Promise<string> {
   const script = (await viewStatements(lake, snapshotId)).join('\n');
-  await lake.store.put('_meta/catalog/devenir.sql', `-- devenir lake snapshot ${snapshotId}: views over its Parquet files.\n${script}\n`);
+  await lake.store.put(
+    '_meta/catalog/devenir.sql',
+    `-- devenir lake snapshot ${snapshotId}: views over its Parquet files.\n${script}\n`,
+  );
   const local = lake.store.localPath('_meta/catalog/devenir.duckdb');
   if (!local) return `${lake.store.root}/_meta/catalog/devenir.sql`;
   // DuckDB binds a view when it is created, so the .duckdb file is made where the files are readable: here.

@@ -8,34 +8,69 @@ import { runQuery } from '../activities/export/run-query.js';
 import { SOURCE_IDS } from '../infra/config.js';
 import { startHarness, type Harness } from './support/harness.js';
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Commands whose help shows examples (`addHelpText` in infra/cli.ts); '' is the program itself. */
 const WITH_EXAMPLES = ['', 'refresh', 'backfill', 'query', 'export', 'schedules backfill'];
 /** Commands the walk below must find, at least. */
 const KNOWN = [
-  'start', 'services', 'services install', 'services up', 'services down', 'services status', 'worker', 'simulators', 'refresh', 'backfill', 'build', 'query', 'export',
-  'snapshots', 'snapshots list', 'snapshots show', 'snapshots diff', 'snapshots tag', 'snapshots rollback', 'snapshots gc',
-  'schedules', 'schedules apply', 'schedules list', 'schedules pause', 'schedules unpause', 'schedules trigger', 'schedules backfill', 'sources',
+  'start',
+  'services',
+  'services install',
+  'services up',
+  'services down',
+  'services status',
+  'worker',
+  'simulators',
+  'refresh',
+  'backfill',
+  'build',
+  'query',
+  'export',
+  'snapshots',
+  'snapshots list',
+  'snapshots show',
+  'snapshots diff',
+  'snapshots tag',
+  'snapshots rollback',
+  'snapshots gc',
+  'schedules',
+  'schedules apply',
+  'schedules list',
+  'schedules pause',
+  'schedules unpause',
+  'schedules trigger',
+  'schedules backfill',
+  'sources',
 ];
 const TABLE = 'raw.bcn__n_niveau_formation_diplome';
 
 /** Names under "Commands:" in a help text (commander's implicit `help` aside). */
 function subcommands(help: string): string[] {
   const section = help.split(/\n\s*\n/).find((block) => block.startsWith('Commands:'));
-  return (section ?? '').split('\n').slice(1).map((l) => /^ {2}([a-z][\w-]*)/.exec(l)?.[1]).filter((n): n is string => Boolean(n) && n !== 'help');
+  return (section ?? '')
+    .split('\n')
+    .slice(1)
+    .map((l) => /^ {2}([a-z][\w-]*)/.exec(l)?.[1])
+    .filter((n): n is string => Boolean(n) && n !== 'help');
 }
 
 /** Maps `items` with at most `n` in flight. */
 async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
   return out;
 }
 
@@ -44,7 +79,10 @@ describe('the devenir command line (spawned, on a temp filesystem lake and the t
   let tmp: string;
   const cli = (...args: string[]) =>
     new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.resolve('bin/devenir.js'), ...args], { env: { ...process.env, ...h.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [path.resolve('bin/devenir.js'), ...args], {
+        env: { ...process.env, ...h.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -81,7 +119,9 @@ describe('the devenir command line (spawned, on a temp filesystem lake and the t
     for (const [command, run] of helps) {
       expect(run.code, `devenir ${command} --help`).toBe(0);
       expect(run.stderr, `devenir ${command} --help`).toBe('');
-      expect(run.stdout, `devenir ${command} --help`).toMatch(new RegExp(`^Usage: devenir ${command}${command ? ' ' : ''}\\[options\\]`));
+      expect(run.stdout, `devenir ${command} --help`).toMatch(
+        new RegExp(`^Usage: devenir ${command}${command ? ' ' : ''}\\[options\\]`),
+      );
     }
     for (const command of WITH_EXAMPLES) {
       const help = helps.get(command)!.stdout;
@@ -111,7 +151,10 @@ describe('the devenir command line (spawned, on a temp filesystem lake and the t
   });
 
   it('on an empty lake, a query says the lake is empty and the snapshot list is empty', async () => {
-    const [query, list] = await Promise.all([cli('query', 'select * from published.stats_regionales'), cli('snapshots', 'list', '--json')]);
+    const [query, list] = await Promise.all([
+      cli('query', 'select * from published.stats_regionales'),
+      cli('snapshots', 'list', '--json'),
+    ]);
     expect(query.code).toBe(2);
     expect(lines(query.stderr)).toHaveLength(1);
     expect(query.stderr).toMatch(/stats_regionales.*empty lake/);
@@ -120,7 +163,18 @@ describe('the devenir command line (spawned, on a temp filesystem lake and the t
   });
 
   it('lands a dataset, then query (table, CSV, JSON), export, snapshots list and sources answer from it', async () => {
-    const refresh = await cli('refresh', '--source', 'bcn', '--dataset', 'n_niveau_formation_diplome', '--date', '2026-11-29', '--no-build', '--wait', '--json');
+    const refresh = await cli(
+      'refresh',
+      '--source',
+      'bcn',
+      '--dataset',
+      'n_niveau_formation_diplome',
+      '--date',
+      '2026-11-29',
+      '--no-build',
+      '--wait',
+      '--json',
+    );
     expect(refresh.code, refresh.stderr).toBe(0);
     expect(JSON.parse(refresh.stdout)).toMatchObject({ source: 'bcn', committed: true, snapshotId: 1 });
     const sql = `select niveau_formation_diplome, libelle_court, libelle_100 from ${TABLE} order by niveau_formation_diplome`;
@@ -145,7 +199,9 @@ describe('the devenir command line (spawned, on a temp filesystem lake and the t
 
     expect(csv.code, csv.stderr).toBe(0);
     const records = parse(csv.stdout, { columns: true }) as Array<Record<string, string>>;
-    expect(records).toEqual(expected.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)]))));
+    expect(records).toEqual(
+      expected.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)]))),
+    );
 
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(expected);
@@ -161,7 +217,9 @@ describe('the devenir command line (spawned, on a temp filesystem lake and the t
     expect(badWhere.code).toBe(2);
     expect(badWhere.stderr).toBe('devenir: --where takes column=value, not "libelle_court"\n');
     expect(badTable.code).toBe(2);
-    expect(badTable.stderr).toMatch(new RegExp(`^devenir: no table "raw\\.nope" in snapshot 1; tables: .*${TABLE.replace('.', '\\.')}`));
+    expect(badTable.stderr).toMatch(
+      new RegExp(`^devenir: no table "raw\\.nope" in snapshot 1; tables: .*${TABLE.replace('.', '\\.')}`),
+    );
 
     expect(list.code).toBe(0);
     const snapshots = JSON.parse(list.stdout) as Array<{ snapshot: number; message: string; tables: number }>;
@@ -169,8 +227,16 @@ describe('the devenir command line (spawned, on a temp filesystem lake and the t
     expect(snapshots[0]).toMatchObject({ snapshot: 1, message: expect.stringContaining('bcn') });
 
     expect(sources.code).toBe(0);
-    const rows = JSON.parse(sources.stdout) as Array<{ source: string; dataset: string; last_period: string; rows: number }>;
+    const rows = JSON.parse(sources.stdout) as Array<{
+      source: string;
+      dataset: string;
+      last_period: string;
+      rows: number;
+    }>;
     expect([...new Set(rows.map((r) => r.source))].sort()).toEqual([...SOURCE_IDS].sort());
-    expect(rows.find((r) => r.source === 'bcn' && r.dataset === 'n_niveau_formation_diplome')).toMatchObject({ last_period: '2026-11-29', rows: expected.length });
+    expect(rows.find((r) => r.source === 'bcn' && r.dataset === 'n_niveau_formation_diplome')).toMatchObject({
+      last_period: '2026-11-29',
+      rows: expected.length,
+    });
   });
 });

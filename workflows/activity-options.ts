@@ -2,7 +2,14 @@ import type { ActivityOptions } from '@temporalio/workflow';
 import type { RunContext } from './types.js';
 
 /** Failure types no retry can fix (see activities/errors.ts). */
-const PERMANENT = ['ContractError', 'QuarantineThresholdExceeded', 'ChecksFailed', 'ConfigError', 'NotFound', 'ExportError'];
+const PERMANENT = [
+  'ContractError',
+  'QuarantineThresholdExceeded',
+  'ChecksFailed',
+  'ConfigError',
+  'NotFound',
+  'ExportError',
+];
 
 /** Landing: network-bound, long loops heartbeat a resumable cursor; transient errors retry with backoff for up to 2 h. */
 export function landingOptions(ctx: RunContext): ActivityOptions {
@@ -11,7 +18,13 @@ export function landingOptions(ctx: RunContext): ActivityOptions {
     startToCloseTimeout: '2 hours',
     heartbeatTimeout: (ctx.heartbeatTimeout ?? '2 minutes') as ActivityOptions['heartbeatTimeout'],
     scheduleToCloseTimeout: '6 hours',
-    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 40, nonRetryableErrorTypes: PERMANENT },
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      maximumAttempts: 40,
+      nonRetryableErrorTypes: PERMANENT,
+    },
   };
 }
 
@@ -21,7 +34,13 @@ export function buildingOptions(ctx: RunContext): ActivityOptions {
     taskQueue: ctx.queues.building,
     startToCloseTimeout: '1 hour',
     heartbeatTimeout: (ctx.heartbeatTimeout ?? '2 minutes') as ActivityOptions['heartbeatTimeout'],
-    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
+    retry: {
+      initialInterval: '5s',
+      backoffCoefficient: 2,
+      maximumInterval: '2 minutes',
+      maximumAttempts: 5,
+      nonRetryableErrorTypes: PERMANENT,
+    },
   };
 }
 
@@ -30,6 +49,12 @@ export function quickOptions(ctx: RunContext, queue: 'landing' | 'building' = 'b
   return {
     taskQueue: ctx.queues[queue],
     startToCloseTimeout: '10 minutes',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: PERMANENT },
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: PERMANENT,
+    },
   };
 }

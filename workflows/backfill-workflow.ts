@@ -45,14 +45,31 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillOu
           workflowId: `${input.idPrefix ? `${input.idPrefix}/` : ''}backfill/${input.source}/${input.datasets?.length ? [...input.datasets].sort().join('+') : 'all'}/${millesime}`,
           taskQueue: input.queues.workflows,
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-          args: [{ idPrefix: input.idPrefix, queues: input.queues, committerId: input.committerId, heartbeatTimeout: input.heartbeatTimeout, source: input.source, datasets: input.datasets, periods: [millesime] }],
+          args: [
+            {
+              idPrefix: input.idPrefix,
+              queues: input.queues,
+              committerId: input.committerId,
+              heartbeatTimeout: input.heartbeatTimeout,
+              source: input.source,
+              datasets: input.datasets,
+              periods: [millesime],
+            },
+          ],
         });
         const result = await child.result();
         outcome.done.push(millesime);
         progress.rowsLanded += result.landed.reduce((n, l) => n + l.rows, 0);
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) outcome.alreadyDone.push(millesime);
-        else outcome.failed.push({ millesime, error: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message });
+        else
+          outcome.failed.push({
+            millesime,
+            error:
+              (error as Error).cause instanceof Error
+                ? ((error as Error).cause as Error).message
+                : (error as Error).message,
+          });
       } finally {
         progress.done += 1;
       }
@@ -61,7 +78,11 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillOu
   await Promise.all(Array.from({ length: Math.min(parallelism, todo.length) }, worker));
   if (later.length) await continueAsNew<typeof backfillWorkflow>({ ...input, millesimes: later, outcome });
   if (outcome.failed.length) {
-    throw ApplicationFailure.nonRetryable(`backfill of ${input.source}: ${outcome.failed.map((f) => `${f.millesime} failed (${f.error})`).join('; ')}; run it again to redo only those`, 'BackfillIncomplete', outcome);
+    throw ApplicationFailure.nonRetryable(
+      `backfill of ${input.source}: ${outcome.failed.map((f) => `${f.millesime} failed (${f.error})`).join('; ')}; run it again to redo only those`,
+      'BackfillIncomplete',
+      outcome,
+    );
   }
   return outcome;
 }

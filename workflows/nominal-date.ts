@@ -7,6 +7,7 @@ import { workflowInfo } from '@temporalio/workflow';
 export function nominalDate(): string {
   const info = workflowInfo();
   const scheduled = info.searchAttributes?.TemporalScheduledStartTime?.[0];
-  const at = scheduled instanceof Date ? scheduled : typeof scheduled === 'string' ? new Date(scheduled) : info.startTime;
+  const at =
+    scheduled instanceof Date ? scheduled : typeof scheduled === 'string' ? new Date(scheduled) : info.startTime;
   return at.toISOString().slice(0, 10);
 }

@@ -10,7 +10,11 @@ let handlerSet = false;
 let sequence = 0;
 
 /** Hands staged tables to the lake's committer workflow (which rebuilds the layers first if asked) and waits for its answer. */
-export async function publishViaCommitter(ctx: RunContext, input: PublishStagedInput, rebuild: boolean): Promise<PublishStagedResult> {
+export async function publishViaCommitter(
+  ctx: RunContext,
+  input: PublishStagedInput,
+  rebuild: boolean,
+): Promise<PublishStagedResult> {
   if (!handlerSet) {
     setHandler(publishDoneSignal, (answer) => void answers.set(answer.requestId, answer));
     handlerSet = true;

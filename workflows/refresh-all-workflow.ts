@@ -29,7 +29,12 @@ export interface RefreshAllResult {
 export async function refreshAllWorkflow(input: RefreshAllInput): Promise<RefreshAllResult> {
   const progress = newProgress('landing referentials');
   setHandler(progressQuery, () => progress);
-  const ctx: RunContext = { idPrefix: input.idPrefix, queues: input.queues, committerId: input.committerId, heartbeatTimeout: input.heartbeatTimeout };
+  const ctx: RunContext = {
+    idPrefix: input.idPrefix,
+    queues: input.queues,
+    committerId: input.committerId,
+    heartbeatTimeout: input.heartbeatTimeout,
+  };
   const date = input.date ?? nominalDate();
   const stagedKeys: string[] = [];
   const sources: RefreshAllResult['sources'] = [];
@@ -44,14 +49,27 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
           const result = await executeChild(refreshSourceWorkflow, {
             workflowId: `${workflowInfo().workflowId}/${source}`,
             taskQueue: input.queues.workflows,
-            args: [{ ...ctx, source, date, periods: i > 0 ? input.periods : undefined, overlayStagedKeys: overlay, build: false, publish: false }],
+            args: [
+              {
+                ...ctx,
+                source,
+                date,
+                periods: i > 0 ? input.periods : undefined,
+                overlayStagedKeys: overlay,
+                build: false,
+                publish: false,
+              },
+            ],
           });
           progress.sourcesDone.push(source);
           progress.rowsLanded += result.landed.reduce((n, l) => n + l.rows, 0);
           progress.requests += result.landed.reduce((n, l) => n + l.requests, 0);
           return { source, result };
         } catch (error) {
-          const message = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
+          const message =
+            (error as Error).cause instanceof Error
+              ? ((error as Error).cause as Error).message
+              : (error as Error).message;
           progress.sourcesFailed.push({ source, error: message });
           return { source, error: message };
         } finally {
@@ -62,15 +80,32 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
     for (const r of results) {
       const landed = (r as { result?: RefreshSourceResult }).result;
       if (landed) stagedKeys.push(...landed.stagedKeys);
-      sources.push({ source: r.source, rows: landed?.landed.reduce((n, l) => n + l.rows, 0) ?? 0, requests: landed?.landed.reduce((n, l) => n + l.requests, 0) ?? 0, error: (r as { error?: string }).error });
+      sources.push({
+        source: r.source,
+        rows: landed?.landed.reduce((n, l) => n + l.rows, 0) ?? 0,
+        requests: landed?.landed.reduce((n, l) => n + l.requests, 0) ?? 0,
+        error: (r as { error?: string }).error,
+      });
     }
   }
   progress.step = 'building and publishing';
-  const published = await publishViaCommitter(ctx, { stagedKeys, message: `refresh-all ${date}`, idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}` }, true);
+  const published = await publishViaCommitter(
+    ctx,
+    {
+      stagedKeys,
+      message: `refresh-all ${date}`,
+      idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}`,
+    },
+    true,
+  );
   progress.step = 'done';
   const failed = sources.filter((s) => s.error);
   if (failed.length) {
-    throw ApplicationFailure.nonRetryable(`published snapshot ${published.snapshotId} without ${failed.map((f) => `${f.source} (${f.error})`).join('; ')}`, 'SourcesFailed', { snapshotId: published.snapshotId, sources });
+    throw ApplicationFailure.nonRetryable(
+      `published snapshot ${published.snapshotId} without ${failed.map((f) => `${f.source} (${f.error})`).join('; ')}`,
+      'SourcesFailed',
+      { snapshotId: published.snapshotId, sources },
+    );
   }
   return { snapshotId: published.snapshotId, committed: published.committed, sources };
 }

@@ -48,7 +48,13 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
   progress.step = `landing ${input.source}`;
   const landed = await Promise.all(
     plan.map(async (p) => {
-      const result = await landSource({ source: input.source, dataset: p.dataset, period: p.period, scope: input.scope, overlayStagedKeys: input.overlayStagedKeys });
+      const result = await landSource({
+        source: input.source,
+        dataset: p.dataset,
+        period: p.period,
+        scope: input.scope,
+        overlayStagedKeys: input.overlayStagedKeys,
+      });
       progress.done += 1;
       progress.rowsLanded += result.rows;
       progress.requests += result.requests;
@@ -60,7 +66,22 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
   if (input.publish === false) return { source: input.source, landed, stagedKeys };
   progress.step = input.build === false ? 'publishing' : 'building and publishing';
   const periods = [...new Set(plan.map((p) => p.period))].join(',');
-  const published = await publishViaCommitter(input, { stagedKeys, message: `refresh ${input.source} ${periods}`, idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}` }, input.build !== false);
+  const published = await publishViaCommitter(
+    input,
+    {
+      stagedKeys,
+      message: `refresh ${input.source} ${periods}`,
+      idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}`,
+    },
+    input.build !== false,
+  );
   progress.step = 'done';
-  return { source: input.source, landed, stagedKeys, snapshotId: published.snapshotId, committed: published.committed, tablesChanged: published.tablesChanged };
+  return {
+    source: input.source,
+    landed,
+    stagedKeys,
+    snapshotId: published.snapshotId,
+    committed: published.committed,
+    tablesChanged: published.tablesChanged,
+  };
 }

@@ -30,7 +30,11 @@ export interface BuildLayersResult {
 }
 
 /** Builds staging → matched → published with DuckDB over the lake (plus staged raw sets), checks every contract, stages the tables. */
-export async function buildLayers(deps: ActivityDeps, rt: ActivityRuntime, input: BuildLayersInput): Promise<BuildLayersResult> {
+export async function buildLayers(
+  deps: ActivityDeps,
+  rt: ActivityRuntime,
+  input: BuildLayersInput,
+): Promise<BuildLayersResult> {
   const started = performance.now();
   // Well inside the shortest heartbeat timeout a run may set (RunContext.heartbeatTimeout, e.g. 5 s in tests).
   const beat = setInterval(() => rt.heartbeat({ step: 'building' }), 2_000);
@@ -41,22 +45,36 @@ export async function buildLayers(deps: ActivityDeps, rt: ActivityRuntime, input
     const committed = snapshot ? await deps.lake.tables({ snapshot: snapshot.snapshot_id }) : new Map();
     const staged: StagedTable[] = [];
     for (const key of input.overlayStagedKeys) staged.push(...(await loadStaged(deps.store, key)));
-    const raw = overlayTables(committed, staged).filter((t) => t.name.startsWith('raw.') && !t.name.endsWith('__quarantine'));
+    const raw = overlayTables(committed, staged).filter(
+      (t) => t.name.startsWith('raw.') && !t.name.endsWith('__quarantine'),
+    );
     return await Workspace.with(async (ws) => {
       await registerTables(ws, deps.store, raw, path.join(deps.config.workDir, 'cache'));
       const stats = await runModels(ws.connection, models, { params: { secrecy_threshold: 20 } });
       const previousRowCounts = Object.fromEntries([...committed].map(([name, m]) => [name, m.summary.rows]));
       const previousPartitionRows = Object.fromEntries([...committed].map(([name, m]) => [name, m.summary.partitions]));
-      const results = await checkModels(ws.connection, models, { previousRowCounts, previousPartitionRows, rowDriftThreshold: deps.config.rowDriftThreshold });
+      const results = await checkModels(ws.connection, models, {
+        previousRowCounts,
+        previousPartitionRows,
+        rowDriftThreshold: deps.config.rowDriftThreshold,
+      });
       const failing = results.filter((r) => !r.passed && r.severity === 'error');
       if (failing.length) {
-        throw ApplicationFailure.nonRetryable(`checks failed, nothing published: ${failing.map((r) => r.message).join(' | ')}`, FAILURE_TYPES.checks);
+        throw ApplicationFailure.nonRetryable(
+          `checks failed, nothing published: ${failing.map((r) => r.message).join(' | ')}`,
+          FAILURE_TYPES.checks,
+        );
       }
       const writeStarted = performance.now();
       const inputs = raw.map((t) => ({ table: t.name, snapshot_id: committed.get(t.name)?.snapshot_id ?? 0 }));
       const tables: StagedTable[] = [];
       for (const model of models) {
-        const columns = (await ws.rows<{ column_name: string }>(`select column_name from information_schema.columns where table_catalog = current_database() and table_schema = $1 and table_name = $2`, [model.layer, model.name])).map((c) => c.column_name);
+        const columns = (
+          await ws.rows<{ column_name: string }>(
+            `select column_name from information_schema.columns where table_catalog = current_database() and table_schema = $1 and table_name = $2`,
+            [model.layer, model.name],
+          )
+        ).map((c) => c.column_name);
         const t = await stageTable(ws, deps.store, model.id, {
           name: model.id,
           partitionColumn: columns.includes('millesime') ? 'millesime' : null,
@@ -65,17 +83,34 @@ export async function buildLayers(deps: ActivityDeps, rt: ActivityRuntime, input
           localDir: workDir,
         });
         t.inputs = inputs;
-        t.checks = results.filter((r) => r.model === model.id).map((r) => ({ check: r.check, passed: r.passed, severity: r.severity, message: r.message, failing_rows: r.failingRows }));
+        t.checks = results
+          .filter((r) => r.model === model.id)
+          .map((r) => ({
+            check: r.check,
+            passed: r.passed,
+            severity: r.severity,
+            message: r.message,
+            failing_rows: r.failingRows,
+          }));
         tables.push(t);
         rt.heartbeat({ step: 'writing', table: model.id });
       }
       const stagedKey = await saveStaged(deps.store, tables);
-      const layerMs = (layer: string) => Object.entries(stats).filter(([id]) => id.startsWith(`${layer}.`)).reduce((n, [, s]) => n + s.ms, 0);
+      const layerMs = (layer: string) =>
+        Object.entries(stats)
+          .filter(([id]) => id.startsWith(`${layer}.`))
+          .reduce((n, [, s]) => n + s.ms, 0);
       return {
         stagedKey,
         models: models.length,
         rows: Object.fromEntries(Object.entries(stats).map(([id, s]) => [id, s.rows])),
-        timings: { staging: layerMs('staging'), matched: layerMs('matched'), published: layerMs('published'), write: Math.round(performance.now() - writeStarted), total: Math.round(performance.now() - started) },
+        timings: {
+          staging: layerMs('staging'),
+          matched: layerMs('matched'),
+          published: layerMs('published'),
+          write: Math.round(performance.now() - writeStarted),
+          total: Math.round(performance.now() - started),
+        },
         warnings: results.filter((r) => !r.passed && r.severity === 'warn').map((r) => r.message),
       };
     });

@@ -36,24 +36,41 @@ export class ExportError extends Error {
  * Exports one table of a lake snapshot, streamed by DuckDB to a temp file then moved into place, so an
  * interrupted export leaves nothing at the destination. Filters are bound parameters, never spliced.
  */
-export async function exportTable(lake: Lake, input: ExportTableInput, workDir: string, remote?: (url: string) => Promise<ObjectStore>): Promise<ExportTableResult> {
+export async function exportTable(
+  lake: Lake,
+  input: ExportTableInput,
+  workDir: string,
+  remote?: (url: string) => Promise<ObjectStore>,
+): Promise<ExportTableResult> {
   const { ws, tables, snapshotId } = await openSnapshotWorkspace(lake, input, workDir);
   try {
     const manifest = tables.get(input.table);
-    if (!manifest) throw new ExportError(`no table "${input.table}" in snapshot ${snapshotId ?? '(empty lake)'}; tables: ${[...tables.keys()].sort().join(', ') || 'none'}`);
+    if (!manifest)
+      throw new ExportError(
+        `no table "${input.table}" in snapshot ${snapshotId ?? '(empty lake)'}; tables: ${[...tables.keys()].sort().join(', ') || 'none'}`,
+      );
     const columns = manifest.schema.map((c) => c.name);
     const filters: Array<[string, string[]]> = Object.entries(input.where ?? {}).map(([k, v]) => [k, [v]]);
     if (input.millesime?.length) filters.push(['millesime', input.millesime]);
     const unknown = filters.map(([c]) => c).filter((c) => !columns.includes(c));
-    if (unknown.length) throw new ExportError(`${input.table} has no column ${unknown.join(', ')}; columns: ${columns.join(', ')}`);
+    if (unknown.length)
+      throw new ExportError(`${input.table} has no column ${unknown.join(', ')}; columns: ${columns.join(', ')}`);
     const params: string[] = [];
-    const where = filters.map(([c, values]) => `${sql.id(c)}::varchar in (${values.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`);
+    const where = filters.map(
+      ([c, values]) =>
+        `${sql.id(c)}::varchar in (${values.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`,
+    );
     const query = `select * from ${sql.table(input.table)}${where.length ? ` where ${where.join(' and ')}` : ''}`;
     const isS3 = input.out.startsWith('s3://');
     const finalPath = isS3 ? path.join(workDir, 'exports', `${randomUUID()}.${input.format}`) : path.resolve(input.out);
     await fs.mkdir(path.dirname(finalPath), { recursive: true });
     const tmp = `${finalPath}.partial-${randomUUID()}`;
-    const options = input.format === 'csv' ? 'format csv, header true' : input.format === 'json' ? 'format json, array true' : 'format parquet, compression zstd';
+    const options =
+      input.format === 'csv'
+        ? 'format csv, header true'
+        : input.format === 'json'
+          ? 'format json, array true'
+          : 'format parquet, compression zstd';
     try {
       const [{ Count }] = await ws.rows<{ Count: string }>(`copy (${query}) to ${sql.str(tmp)} (${options})`, params);
       const { size } = await fs.stat(tmp);
@@ -73,7 +90,10 @@ export async function exportTable(lake: Lake, input: ExportTableInput, workDir: 
   }
 }
 
-async function s3Destination(url: string, remote?: (url: string) => Promise<ObjectStore>): Promise<{ store: ObjectStore; bucketKey: string }> {
+async function s3Destination(
+  url: string,
+  remote?: (url: string) => Promise<ObjectStore>,
+): Promise<{ store: ObjectStore; bucketKey: string }> {
   if (!remote) throw new ExportError(`cannot write to ${url}: no S3 credentials configured (AWS_* variables)`);
   const [bucket, ...key] = url.slice('s3://'.length).split('/');
   if (!key.length) throw new ExportError(`${url}: give a key after the bucket, e.g. s3://${bucket}/exports/table.csv`);

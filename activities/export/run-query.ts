@@ -10,11 +10,19 @@ export interface QueryResult {
 }
 
 /** Runs read-only SQL over every table of a lake snapshot (`raw.*`, `staging.*`, `matched.*`, `published.*`). */
-export async function runQuery(lake: Lake, statement: string, selector: SnapshotSelector, workDir: string, limit = 10_000): Promise<QueryResult> {
+export async function runQuery(
+  lake: Lake,
+  statement: string,
+  selector: SnapshotSelector,
+  workDir: string,
+  limit = 10_000,
+): Promise<QueryResult> {
   const { ws, tables, snapshotId } = await openSnapshotWorkspace(lake, selector, workDir);
   try {
     const reader = await ws.connection.runAndReadUntil(statement, limit + 1).catch((error: Error) => {
-      const hint = /does not exist|not found/i.test(error.message) ? ` Tables in snapshot ${snapshotId ?? '(empty lake)'}: ${[...tables.keys()].sort().join(', ') || 'none'}.` : '';
+      const hint = /does not exist|not found/i.test(error.message)
+        ? ` Tables in snapshot ${snapshotId ?? '(empty lake)'}: ${[...tables.keys()].sort().join(', ') || 'none'}.`
+        : '';
       throw new ExportError(`${error.message.split('\n')[0]}${hint}`);
     });
     const rows = reader.getRowObjectsJson() as Array<Record<string, unknown>>;

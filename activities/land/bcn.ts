@@ -14,10 +14,19 @@ interface Envelope {
 }
 
 async function login(ctx: LandContext, apiKey: string): Promise<string> {
-  const body = JSON.stringify({ login: credential(ctx, 'LOGIN', 'devenir'), password: credential(ctx, 'PASSWORD', 'devenir') });
-  const res = await ctx.http.request('auth/login-extraction', { method: 'POST', headers: { 'content-type': 'application/json', 'x-omogen-api-key': apiKey }, body, expect: 'json' });
+  const body = JSON.stringify({
+    login: credential(ctx, 'LOGIN', 'devenir'),
+    password: credential(ctx, 'PASSWORD', 'devenir'),
+  });
+  const res = await ctx.http.request('auth/login-extraction', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-omogen-api-key': apiKey },
+    body,
+    expect: 'json',
+  });
   const token = res.json<{ token?: unknown }>().token;
-  if (typeof token !== 'string' || !token) throw new ContractError(`bcn: no "token" in the answer of ${res.url}`, 'bcn', 'auth', res.url);
+  if (typeof token !== 'string' || !token)
+    throw new ContractError(`bcn: no "token" in the answer of ${res.url}`, 'bcn', 'auth', res.url);
   return token;
 }
 
@@ -26,20 +35,46 @@ async function landFromApi(ctx: LandContext, request: LandRequest, spec: Dataset
   const table = request.dataset.toUpperCase();
   const apiKey = credential(ctx, 'API_KEY', 'devenir-dev');
   const get = async (token: string) =>
-    ctx.http.request(`nomenclature/${table}`, { query: { schema: 'consultation' }, headers: { 'x-omogen-api-key': apiKey, authorization: `Bearer ${token}` }, expect: 'json', acceptStatus: [401] });
+    ctx.http.request(`nomenclature/${table}`, {
+      query: { schema: 'consultation' },
+      headers: { 'x-omogen-api-key': apiKey, authorization: `Bearer ${token}` },
+      expect: 'json',
+      acceptStatus: [401],
+    });
   let res = await get(await login(ctx, apiKey));
   if (res.status === 401) res = await get(await login(ctx, apiKey));
-  if (res.status === 401) throw new HttpError(`bcn: HTTP 401 on ${res.url} right after a new login`, 'bcn', res.url, 401, false);
+  if (res.status === 401)
+    throw new HttpError(`bcn: HTTP 401 on ${res.url} right after a new login`, 'bcn', res.url, 401, false);
   const envelope = res.json<Envelope>();
-  if (!Array.isArray(envelope.data)) throw new ContractError(`bcn: ${request.dataset}: ${res.url} is not a {data: [...], metadata} envelope`, 'bcn', request.dataset, res.url);
+  if (!Array.isArray(envelope.data))
+    throw new ContractError(
+      `bcn: ${request.dataset}: ${res.url} is not a {data: [...], metadata} envelope`,
+      'bcn',
+      request.dataset,
+      res.url,
+    );
   const data = envelope.data as Record<string, unknown>[];
   const total = envelope.metadata?.lengthTotal;
   if (typeof total === 'number' && total > data.length) {
-    throw new HttpError(`bcn: incomplete table on ${res.url}: ${data.length} of ${total} records`, 'bcn', res.url, res.status, true);
+    throw new HttpError(
+      `bcn: incomplete table on ${res.url}: ${data.length} of ${total} records`,
+      'bcn',
+      res.url,
+      res.status,
+      true,
+    );
   }
-  const unknownColumns = data.length ? checkColumns({ source: 'bcn', dataset: request.dataset, url: res.url }, recordColumns(data), spec) : [];
+  const unknownColumns = data.length
+    ? checkColumns({ source: 'bcn', dataset: request.dataset, url: res.url }, recordColumns(data), spec)
+    : [];
   // metadata.send_at is when the API answered, not when the table changed: the address hashes the data only.
-  const rawKey = await ctx.saveRaw(res.bytes, 'json', request.dataset, request.period, new TextEncoder().encode(JSON.stringify(data)));
+  const rawKey = await ctx.saveRaw(
+    res.bytes,
+    'json',
+    request.dataset,
+    request.period,
+    new TextEncoder().encode(JSON.stringify(data)),
+  );
   const landed = await writeNdjson(ctx.workDir, request.dataset, data);
   return { res, unknownColumns, file: { ...landed, rawKey } };
 }
@@ -51,7 +86,12 @@ async function landFromCsvExport(ctx: LandContext, request: LandRequest, spec: D
   url.searchParams.set('n', request.dataset.toUpperCase());
   url.searchParams.set('separator', '|');
   const res = await ctx.http.request(url.toString(), { expect: 'bytes' });
-  const table = parse(decodeText(res.bytes), { delimiter: '|', quote: false, relax_column_count: true, skip_empty_lines: true }) as string[][];
+  const table = parse(decodeText(res.bytes), {
+    delimiter: '|',
+    quote: false,
+    relax_column_count: true,
+    skip_empty_lines: true,
+  }) as string[][];
   return { res, ...(await landCsvPayload(ctx, { source: 'bcn', request, spec }, res, table, '|')) };
 }
 
@@ -68,8 +108,10 @@ export const bcnConnector: SourceConnector = {
     const spec = datasetSpec('bcn', BCN_DATASETS, request.dataset);
     const before = ctx.http.requests;
     const mode = (ctx.config.options.MODE ?? 'api').toLowerCase();
-    if (mode !== 'api' && mode !== 'csv') throw new ConfigError(`bcn: DEVENIR_BCN_MODE must be "api" or "csv", not "${mode}"`);
-    const { res, unknownColumns, file } = mode === 'csv' ? await landFromCsvExport(ctx, request, spec) : await landFromApi(ctx, request, spec);
+    if (mode !== 'api' && mode !== 'csv')
+      throw new ConfigError(`bcn: DEVENIR_BCN_MODE must be "api" or "csv", not "${mode}"`);
+    const { res, unknownColumns, file } =
+      mode === 'csv' ? await landFromCsvExport(ctx, request, spec) : await landFromApi(ctx, request, spec);
     ctx.heartbeat({ done: 1, total: 1 });
     return payloadReport(ctx, before, res, file, unknownColumns);
   },

@@ -11,10 +11,22 @@ const SOURCE = 'catalogue-apprentissage';
 
 /** `POST /auth/login` → the session cookie (`name=value`) of its set-cookie header. */
 async function login(ctx: LandContext): Promise<string> {
-  const body = JSON.stringify({ username: credential(ctx, 'USERNAME', 'devenir'), password: credential(ctx, 'PASSWORD', 'devenir') });
-  const res = await ctx.http.request('auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body, expect: 'json' });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.includes('='));
-  if (!cookie) throw new ContractError(`${SOURCE}: no session cookie in the answer of ${res.url}`, SOURCE, 'auth', res.url);
+  const body = JSON.stringify({
+    username: credential(ctx, 'USERNAME', 'devenir'),
+    password: credential(ctx, 'PASSWORD', 'devenir'),
+  });
+  const res = await ctx.http.request('auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    expect: 'json',
+  });
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.includes('='));
+  if (!cookie)
+    throw new ContractError(`${SOURCE}: no session cookie in the answer of ${res.url}`, SOURCE, 'auth', res.url);
   return cookie;
 }
 
@@ -23,17 +35,29 @@ async function readAll(ctx: LandContext, request: LandRequest): Promise<{ record
   const query = ctx.config.options.QUERY ?? '{}';
   let cookie = await login(ctx);
   const page = async (n: number, limit: number) => {
-    const get = () => ctx.http.request(`entity/${request.dataset}`, { query: { page: n, limit, query }, headers: { cookie }, expect: 'json', acceptStatus: [401] });
+    const get = () =>
+      ctx.http.request(`entity/${request.dataset}`, {
+        query: { page: n, limit, query },
+        headers: { cookie },
+        expect: 'json',
+        acceptStatus: [401],
+      });
     let res = await get();
     if (res.status === 401) {
       cookie = await login(ctx);
       res = await get();
     }
-    if (res.status === 401) throw new HttpError(`${SOURCE}: HTTP 401 on ${res.url} right after a new login`, SOURCE, res.url, 401, false);
+    if (res.status === 401)
+      throw new HttpError(`${SOURCE}: HTTP 401 on ${res.url} right after a new login`, SOURCE, res.url, 401, false);
     const body = res.json<Record<string, unknown> & { pagination?: { total?: unknown } }>();
     const items = body[request.dataset];
     if (!Array.isArray(items) || typeof body.pagination?.total !== 'number') {
-      throw new ContractError(`${SOURCE}: ${request.dataset}: ${res.url} is not a {${request.dataset}: [...], pagination: {total}} page`, SOURCE, request.dataset, res.url);
+      throw new ContractError(
+        `${SOURCE}: ${request.dataset}: ${res.url} is not a {${request.dataset}: [...], pagination: {total}} page`,
+        SOURCE,
+        request.dataset,
+        res.url,
+      );
     }
     return { res, items: items as Row[], total: body.pagination.total };
   };
@@ -44,14 +68,26 @@ async function readAll(ctx: LandContext, request: LandRequest): Promise<{ record
     records.push(...(await page(n, PAGE_SIZE)).items);
     ctx.heartbeat({ done: records.length, total: first.total });
   }
-  if (records.length !== first.total) throw new HttpError(`${SOURCE}: ${request.dataset}: got ${records.length} of ${first.total} records (the catalogue changed while paging)`, SOURCE, first.res.url, 200, true);
+  if (records.length !== first.total)
+    throw new HttpError(
+      `${SOURCE}: ${request.dataset}: got ${records.length} of ${first.total} records (the catalogue changed while paging)`,
+      SOURCE,
+      first.res.url,
+      200,
+      true,
+    );
   return { records, first: first.res };
 }
 
 /** `_id` and `id` both normalise to `id`: formations carry both with the same value, so `_id` is dropped there. */
 function withoutDuplicateId(record: Row): Row {
   if (!('id' in record) || !('_id' in record)) return record;
-  if (record._id !== record.id) throw new ContractError(`${SOURCE}: record ${String(record.id)} has _id ${String(record._id)} ≠ id`, SOURCE, 'formations');
+  if (record._id !== record.id)
+    throw new ContractError(
+      `${SOURCE}: record ${String(record.id)} has _id ${String(record._id)} ≠ id`,
+      SOURCE,
+      'formations',
+    );
   const { _id: _dropped, ...rest } = record;
   return rest;
 }
@@ -69,8 +105,15 @@ export const catalogueApprentissageConnector: SourceConnector = {
     const spec = datasetSpec(SOURCE, CATALOGUE_DATASETS, request.dataset);
     const before = ctx.http.requests;
     const { records, first } = await readAll(ctx, request);
-    const unknownColumns = records.length ? checkColumns({ source: SOURCE, dataset: request.dataset, url: first.url }, recordColumns(records), spec) : [];
-    const rawKey = await ctx.saveRaw(new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n')), 'ndjson', request.dataset, request.period);
+    const unknownColumns = records.length
+      ? checkColumns({ source: SOURCE, dataset: request.dataset, url: first.url }, recordColumns(records), spec)
+      : [];
+    const rawKey = await ctx.saveRaw(
+      new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n')),
+      'ndjson',
+      request.dataset,
+      request.period,
+    );
     const landed = await writeNdjson(ctx.workDir, request.dataset, records.map(withoutDuplicateId));
     return {
       files: [{ ...landed, rawKey }],

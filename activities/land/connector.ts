@@ -4,7 +4,10 @@ import type { HttpClient } from './http.js';
 
 /** How a landed file is read by DuckDB. Every landed column is VARCHAR; staging casts. */
 export type LandingFormat =
-  | { kind: 'ndjson'; /** every key the file holds (see writeNdjson): one pass, no schema inference */ columns?: string[] }
+  | {
+      kind: 'ndjson';
+      /** every key the file holds (see writeNdjson): one pass, no schema inference */ columns?: string[];
+    }
   | { kind: 'csv'; delimiter: string; quote?: string; header: true };
 
 /** One UTF-8 file produced by a connector, ready to become Parquet in the raw layer. */

@@ -17,7 +17,12 @@ export class ContractError extends Error {
 /** The spec of `dataset` among a connector's datasets; an unknown dataset is a ContractError listing the known ones. */
 export function datasetSpec(source: string, datasets: Record<string, DatasetSpec>, dataset: string): DatasetSpec {
   const spec = datasets[dataset];
-  if (!spec) throw new ContractError(`${source}: unknown dataset ${dataset} (known: ${Object.keys(datasets).join(', ')})`, source, dataset);
+  if (!spec)
+    throw new ContractError(
+      `${source}: unknown dataset ${dataset} (known: ${Object.keys(datasets).join(', ')})`,
+      source,
+      dataset,
+    );
   return spec;
 }
 
@@ -28,7 +33,11 @@ export const normaliseColumn = normaliseColumnName;
  * Checks the columns of a payload against its DatasetSpec: a missing required column is a ContractError naming
  * the source, dataset, URL and column; returns the (normalised) columns the spec does not know, as schema drift.
  */
-export function checkColumns(where: { source: string; dataset: string; url: string }, columns: string[], spec: DatasetSpec): string[] {
+export function checkColumns(
+  where: { source: string; dataset: string; url: string },
+  columns: string[],
+  spec: DatasetSpec,
+): string[] {
   const present = new Set(columns.map(normaliseColumnName));
   const missing = spec.requiredColumns.filter((c) => !present.has(c));
   if (missing.length > 0) {

@@ -11,7 +11,11 @@ export function isLoopback(url: string): boolean {
  * The credential `DEVENIR_<SOURCE>_<name>` from configuration; on a loopback base URL the simulators' documented dev
  * value is used when it is unset. Anywhere else a missing credential is a ConfigError (non-retryable) naming the variable.
  */
-export function credential(ctx: Pick<LandContext, 'source' | 'config' | 'baseUrl'>, name: string, devValue: string): string {
+export function credential(
+  ctx: Pick<LandContext, 'source' | 'config' | 'baseUrl'>,
+  name: string,
+  devValue: string,
+): string {
   const value = ctx.config.credentials[name];
   if (value) return value;
   if (isLoopback(ctx.baseUrl)) return devValue;

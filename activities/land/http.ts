@@ -64,7 +64,10 @@ function limiter(source: string, ratePerSecond: number): Throttled {
   if (!throttled) {
     // Spread the allowance over the second (limit 1 per 1/rate s) rather than bursting it.
     const rate = Math.max(0.001, ratePerSecond);
-    const throttle = rate >= 1 ? pThrottle({ limit: 1, interval: Math.max(1, Math.floor(1000 / rate)) }) : pThrottle({ limit: 1, interval: Math.round(1000 / rate) });
+    const throttle =
+      rate >= 1
+        ? pThrottle({ limit: 1, interval: Math.max(1, Math.floor(1000 / rate)) })
+        : pThrottle({ limit: 1, interval: Math.round(1000 / rate) });
     throttled = throttle(<T>(fn: () => Promise<T>) => fn()) as Throttled;
     limiters.set(key, throttled);
   }
@@ -105,7 +108,8 @@ export class HttpClient {
           return await this.throttled(() => this.once(url, opts));
         } catch (error) {
           if (error instanceof HttpError && !error.retryable) throw new AbortError(error);
-          if (error instanceof HttpError && (error.retryAfterMs ?? 0) > maxInlineRetryAfterMs) throw new AbortError(error);
+          if (error instanceof HttpError && (error.retryAfterMs ?? 0) > maxInlineRetryAfterMs)
+            throw new AbortError(error);
           throw error;
         }
       },
@@ -114,9 +118,13 @@ export class HttpClient {
         minTimeout: 250,
         factor: 2,
         signal: this.options.signal,
-        shouldRetry: ({ error }) => !(this.options.signal?.aborted ?? false) && error instanceof HttpError && error.retryable,
+        shouldRetry: ({ error }) =>
+          !(this.options.signal?.aborted ?? false) && error instanceof HttpError && error.retryable,
         onFailedAttempt: async ({ error, attemptNumber }) => {
-          log?.warn({ source, url: redactUrl(url), attempt: attemptNumber, err: error.message }, 'request failed, retrying');
+          log?.warn(
+            { source, url: redactUrl(url), attempt: attemptNumber, err: error.message },
+            'request failed, retrying',
+          );
           if (error instanceof HttpError && error.retryAfterMs) await sleep(error.retryAfterMs, this.options.signal);
         },
       },
@@ -132,11 +140,19 @@ export class HttpClient {
     let response: Response;
     let bytes: Uint8Array;
     try {
-      response = await fetch(url, { method: opts.method ?? 'GET', headers: opts.headers, body: opts.body, signal: AbortSignal.any(signals) });
+      response = await fetch(url, {
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+        body: opts.body,
+        signal: AbortSignal.any(signals),
+      });
       bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       if (this.options.signal?.aborted) throw error;
-      const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : `connection failed or body truncated (${(error as Error).message})`;
+      const reason =
+        (error as Error).name === 'TimeoutError'
+          ? `timed out after ${timeoutMs} ms`
+          : `connection failed or body truncated (${(error as Error).message})`;
       throw new HttpError(`${source}: ${reason} on ${shown}`, source, shown, undefined, true);
     }
     const text = () => new TextDecoder('utf-8').decode(bytes);
@@ -145,18 +161,38 @@ export class HttpClient {
       const body = text().slice(0, 300);
       const retryable = status === 408 || status === 429 || status >= 500;
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      throw new HttpError(`${source}: HTTP ${status} on ${shown}${body ? `: ${body.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`, source, shown, status, retryable, retryAfterMs, body);
+      throw new HttpError(
+        `${source}: HTTP ${status} on ${shown}${body ? `: ${body.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`,
+        source,
+        shown,
+        status,
+        retryable,
+        retryAfterMs,
+        body,
+      );
     }
     const declared = Number(response.headers.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared !== bytes.length) {
-      throw new HttpError(`${source}: truncated body on ${shown} (${bytes.length} of ${declared} bytes)`, source, shown, status, true);
+      throw new HttpError(
+        `${source}: truncated body on ${shown} (${bytes.length} of ${declared} bytes)`,
+        source,
+        shown,
+        status,
+        true,
+      );
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (opts.expect && status < 400) {
       // A gateway or maintenance page answered with 200 in place of the data: worth another try.
       const head = new TextDecoder('latin1').decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
       if (contentType.includes('text/html') || head.startsWith('<!doctype') || head.startsWith('<html')) {
-        throw new HttpError(`${source}: got an HTML page instead of ${opts.expect === 'json' ? 'JSON' : 'data'} on ${shown} (a gateway or maintenance page)`, source, shown, status, true);
+        throw new HttpError(
+          `${source}: got an HTML page instead of ${opts.expect === 'json' ? 'JSON' : 'data'} on ${shown} (a gateway or maintenance page)`,
+          source,
+          shown,
+          status,
+          true,
+        );
       }
     }
     let parsed: unknown;
@@ -164,7 +200,13 @@ export class HttpClient {
       try {
         parsed = JSON.parse(text());
       } catch (error) {
-        throw new HttpError(`${source}: invalid JSON on ${shown} (${(error as Error).message})`, source, shown, status, true);
+        throw new HttpError(
+          `${source}: invalid JSON on ${shown} (${(error as Error).message})`,
+          source,
+          shown,
+          status,
+          true,
+        );
       }
     }
     return {
@@ -178,7 +220,13 @@ export class HttpClient {
           try {
             parsed = JSON.parse(text());
           } catch (error) {
-            throw new HttpError(`${source}: invalid JSON on ${shown} (${(error as Error).message})`, source, shown, status, true);
+            throw new HttpError(
+              `${source}: invalid JSON on ${shown} (${(error as Error).message})`,
+              source,
+              shown,
+              status,
+              true,
+            );
           }
         }
         return parsed as T;
@@ -204,6 +252,13 @@ export function redactUrl(url: string): string {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

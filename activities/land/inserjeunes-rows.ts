@@ -2,13 +2,28 @@ import { ContractError, normaliseColumn } from './dataset-columns.js';
 import { HttpError } from './http.js';
 
 /** Columns of every `raw.inserjeunes__*` table (the landing step adds `millesime` = the period, and lineage). */
-export const IJ_COLUMNS = ['scope', 'scope_code', 'filiere', 'id_mesure', 'valeur_mesure', 'dimension', 'code', 'libelle_etab'];
+export const IJ_COLUMNS = [
+  'scope',
+  'scope_code',
+  'filiere',
+  'id_mesure',
+  'valeur_mesure',
+  'dimension',
+  'code',
+  'libelle_etab',
+];
 
 /** Measures the InserJeunes API is known to send (anchor §3.3); anything else is reported as drift. */
 export const KNOWN_MEASURES = new Set([
-  'nb_annee_term', 'nb_sortant', 'nb_poursuite_etudes', 'taux_rupture_contrats', 'taux_poursuite_etudes',
+  'nb_annee_term',
+  'nb_sortant',
+  'nb_poursuite_etudes',
+  'taux_rupture_contrats',
+  'taux_poursuite_etudes',
   ...[6, 12, 18, 24].flatMap((h) => [`nb_en_emploi_${h}_mois`, `taux_emploi_${h}_mois`]),
-  'DEVENIR_part_en_emploi_6_mois', 'DEVENIR_part_poursuite_etudes', 'DEVENIR_part_autre_situation_6_mois',
+  'DEVENIR_part_en_emploi_6_mois',
+  'DEVENIR_part_poursuite_etudes',
+  'DEVENIR_part_autre_situation_6_mois',
   ...[1, 2, 3].flatMap((q) => [`salaire_TS_Q${q}_12_mois`, `salaire_TS_Q${q}_12_mois_prec`]),
 ]);
 const ROW_KEYS = new Set(['id_mesure', 'valeur_mesure', 'dimensions', 'filiere']);
@@ -37,20 +52,46 @@ export function parseIjBody(text: string, url: string, dataset: string): Doc {
     value = JSON.parse(text);
     if (typeof value === 'string') value = JSON.parse(value);
   } catch (error) {
-    throw new HttpError(`inserjeunes: invalid JSON on ${url} (${(error as Error).message})`, 'inserjeunes', url, 200, true);
+    throw new HttpError(
+      `inserjeunes: invalid JSON on ${url} (${(error as Error).message})`,
+      'inserjeunes',
+      url,
+      200,
+      true,
+    );
   }
-  if (!isObject(value) || !Array.isArray(value.data)) throw new ContractError(`inserjeunes: ${dataset}: ${url} is not a {metadata, data: [...]} document`, 'inserjeunes', dataset, url);
+  if (!isObject(value) || !Array.isArray(value.data))
+    throw new ContractError(
+      `inserjeunes: ${dataset}: ${url} is not a {metadata, data: [...]} document`,
+      'inserjeunes',
+      dataset,
+      url,
+    );
   return value as Doc;
 }
 
 /** One landed row per `data[]` entry (one measure of one formation), every value as text. */
-export function flattenIj(doc: Doc, scope: IjScope, where: { url: string; dataset: string }, drift: IjDrift): Record<string, string | null>[] {
+export function flattenIj(
+  doc: Doc,
+  scope: IjScope,
+  where: { url: string; dataset: string },
+  drift: IjDrift,
+): Record<string, string | null>[] {
   const libelle = doc.metadata?.UAI?.libelle_etab;
   return doc.data.map((entry, index) => {
-    const fail = (what: string) => new ContractError(`inserjeunes: ${where.dataset}: ${where.url}: data[${index}] ${what}`, 'inserjeunes', where.dataset, where.url);
+    const fail = (what: string) =>
+      new ContractError(
+        `inserjeunes: ${where.dataset}: ${where.url}: data[${index}] ${what}`,
+        'inserjeunes',
+        where.dataset,
+        where.url,
+      );
     if (!isObject(entry)) throw fail('is not an object');
     if (typeof entry.id_mesure !== 'string' || !entry.id_mesure) throw fail('has no "id_mesure"');
-    const dimension = Array.isArray(entry.dimensions) && isObject(entry.dimensions[0]) ? Object.entries(entry.dimensions[0])[0] : undefined;
+    const dimension =
+      Array.isArray(entry.dimensions) && isObject(entry.dimensions[0])
+        ? Object.entries(entry.dimensions[0])[0]
+        : undefined;
     if (!dimension) throw fail('has no "dimensions" entry');
     if (!KNOWN_MEASURES.has(entry.id_mesure)) drift.unknownMeasures.add(entry.id_mesure);
     for (const key of Object.keys(entry)) if (!ROW_KEYS.has(key)) drift.unknownColumns.add(normaliseColumn(key));
@@ -59,7 +100,7 @@ export function flattenIj(doc: Doc, scope: IjScope, where: { url: string; datase
     return {
       scope: scope.scope,
       scope_code: scope.code,
-      filiere: typeof entry.filiere === 'string' ? entry.filiere : scope.filiere ?? null,
+      filiere: typeof entry.filiere === 'string' ? entry.filiere : (scope.filiere ?? null),
       id_mesure: entry.id_mesure,
       valeur_mesure: value === null || value === undefined ? null : String(value),
       dimension: dimension[0],

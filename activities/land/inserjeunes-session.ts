@@ -22,13 +22,26 @@ export class InserjeunesSession {
 
   /** GET below the API base with the current token; statuses in `acceptStatus` are returned instead of thrown. */
   async get(path: string, acceptStatus: number[] = []): Promise<HttpResponse> {
-    const send = (token: string) => this.ctx.http.request(path, { headers: { authorization: `Bearer ${token}` }, expect: 'json', acceptStatus: [...acceptStatus, 401] });
+    const send = (token: string) =>
+      this.ctx.http.request(path, {
+        headers: { authorization: `Bearer ${token}` },
+        expect: 'json',
+        acceptStatus: [...acceptStatus, 401],
+      });
     const token = await this.tokenValue();
     const first = await send(token);
     if (first.status !== 401) return first;
     const second = await send(await this.tokenValue(token));
     if (second.status !== 401) return second;
-    throw new HttpError(`inserjeunes: HTTP 401 on ${second.url} again right after a new login: ${second.text().slice(0, 120)}`, 'inserjeunes', second.url, 401, false, undefined, second.text().slice(0, 300));
+    throw new HttpError(
+      `inserjeunes: HTTP 401 on ${second.url} again right after a new login: ${second.text().slice(0, 120)}`,
+      'inserjeunes',
+      second.url,
+      401,
+      false,
+      undefined,
+      second.text().slice(0, 300),
+    );
   }
 
   /** The current token, or a new one when it is old or equals `stale` (concurrent callers share one login). */
@@ -46,12 +59,29 @@ export class InserjeunesSession {
   private async login(): Promise<Token> {
     const username = credential(this.ctx, 'USERNAME', 'devenir');
     const password = credential(this.ctx, 'PASSWORD', 'devenir');
-    const res = await this.ctx.http.request('login', { method: 'POST', headers: { username, password }, expect: 'json', acceptStatus: [401, 403] });
+    const res = await this.ctx.http.request('login', {
+      method: 'POST',
+      headers: { username, password },
+      expect: 'json',
+      acceptStatus: [401, 403],
+    });
     if (res.status === 401 || res.status === 403) {
-      throw new HttpError(`inserjeunes: login refused (HTTP ${res.status}) on ${res.url}; check DEVENIR_INSERJEUNES_USERNAME and DEVENIR_INSERJEUNES_PASSWORD`, 'inserjeunes', res.url, res.status, false);
+      throw new HttpError(
+        `inserjeunes: login refused (HTTP ${res.status}) on ${res.url}; check DEVENIR_INSERJEUNES_USERNAME and DEVENIR_INSERJEUNES_PASSWORD`,
+        'inserjeunes',
+        res.url,
+        res.status,
+        false,
+      );
     }
     const value = res.json<{ access_token?: unknown }>().access_token;
-    if (typeof value !== 'string' || !value) throw new ContractError(`inserjeunes: no "access_token" in the answer of ${res.url}`, 'inserjeunes', 'login', res.url);
+    if (typeof value !== 'string' || !value)
+      throw new ContractError(
+        `inserjeunes: no "access_token" in the answer of ${res.url}`,
+        'inserjeunes',
+        'login',
+        res.url,
+      );
     return { value, at: Date.now() };
   }
 }

@@ -24,7 +24,11 @@ export interface UaiLoopResult {
 }
 
 const isCheckpoint = (value: unknown, fingerprint: string): value is UaiCheckpoint =>
-  typeof value === 'object' && value !== null && (value as UaiCheckpoint).fingerprint === fingerprint && Number.isInteger((value as UaiCheckpoint).next) && Array.isArray((value as UaiCheckpoint).rawKeys);
+  typeof value === 'object' &&
+  value !== null &&
+  (value as UaiCheckpoint).fingerprint === fingerprint &&
+  Number.isInteger((value as UaiCheckpoint).next) &&
+  Array.isArray((value as UaiCheckpoint).rawKeys);
 
 /**
  * `/UAI/{uai}/millesime/{m}` for every UAI of `request.scope.uai`, in batches (`DEVENIR_INSERJEUNES_BATCH_SIZE`,
@@ -32,11 +36,22 @@ const isCheckpoint = (value: unknown, fingerprint: string): value is UaiCheckpoi
  * heartbeat records `{next, rawKeys}`. A later attempt given that checkpoint re-reads the kept batches and fetches
  * only the rest. `400 UAI incorrect ou agricole` answers are skipped and reported, never fatal.
  */
-export async function landUaiLoop(ctx: LandContext, request: LandRequest, session: InserjeunesSession, drift: IjDrift): Promise<UaiLoopResult> {
+export async function landUaiLoop(
+  ctx: LandContext,
+  request: LandRequest,
+  session: InserjeunesSession,
+  drift: IjDrift,
+): Promise<UaiLoopResult> {
   const { dataset, period } = request;
   const uais = [...new Set((request.scope?.uai ?? []).map((u) => u.trim().toUpperCase()).filter(Boolean))];
-  if (uais.length === 0) throw new ConfigError('inserjeunes: dataset etablissements needs the UAIs to ask for in the request scope "uai" (the API has no route listing them)');
-  const fingerprint = createHash('sha256').update(`${period}\n${uais.join('\n')}`).digest('hex').slice(0, 16);
+  if (uais.length === 0)
+    throw new ConfigError(
+      'inserjeunes: dataset etablissements needs the UAIs to ask for in the request scope "uai" (the API has no route listing them)',
+    );
+  const fingerprint = createHash('sha256')
+    .update(`${period}\n${uais.join('\n')}`)
+    .digest('hex')
+    .slice(0, 16);
   const size = Math.max(1, Number(ctx.config.options.BATCH_SIZE ?? 50));
   const resumed = isCheckpoint(ctx.checkpoint, fingerprint) ? ctx.checkpoint : undefined;
   const rawKeys: string[] = [];
@@ -49,10 +64,14 @@ export async function landUaiLoop(ctx: LandContext, request: LandRequest, sessio
       const { url, status, body } = JSON.parse(line) as { url: string; status: number; body: string };
       const uai = decodeURIComponent(/\/UAI\/([^/]+)\/millesime\//.exec(url)?.[1] ?? url);
       if (status === 400) skipped[uai] = reasonOf(body);
-      else rows.push(...flattenIj(parseIjBody(body, url, dataset), { scope: 'uai', code: uai }, { url, dataset }, drift));
+      else
+        rows.push(...flattenIj(parseIjBody(body, url, dataset), { scope: 'uai', code: uai }, { url, dataset }, drift));
     }
     rawKeys.push(rawKey);
-    files.push({ ...(await writeNdjson(ctx.workDir, `${dataset}-${String(rawKeys.length).padStart(4, '0')}`, rows)), rawKey });
+    files.push({
+      ...(await writeNdjson(ctx.workDir, `${dataset}-${String(rawKeys.length).padStart(4, '0')}`, rows)),
+      rawKey,
+    });
   };
 
   for (const key of resumed?.rawKeys ?? []) await absorb(key, await ctx.loadRaw(key));
@@ -63,14 +82,26 @@ export async function landUaiLoop(ctx: LandContext, request: LandRequest, sessio
     const lines = await mapSettled(batch, 10, async (uai) => {
       const res = await session.get(`UAI/${encodeURIComponent(uai)}/millesime/${encodeURIComponent(period)}`, [400]);
       if (res.status === 400 && !/UAI incorrect ou agricole/i.test(res.text())) {
-        throw new HttpError(`inserjeunes: HTTP 400 on ${res.url}: ${res.text().slice(0, 160)}`, 'inserjeunes', res.url, 400, false, undefined, res.text().slice(0, 300));
+        throw new HttpError(
+          `inserjeunes: HTTP 400 on ${res.url}: ${res.text().slice(0, 160)}`,
+          'inserjeunes',
+          res.url,
+          400,
+          false,
+          undefined,
+          res.text().slice(0, 300),
+        );
       }
       return JSON.stringify({ url: ctx.http.relative(res.url), status: res.status, body: res.text() });
     });
     const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
     await absorb(await ctx.saveRaw(bytes, 'ndjson', dataset, period), bytes);
     const next = from + batch.length;
-    ctx.heartbeat({ done: next, total: uais.length, checkpoint: { fingerprint, next, rawKeys: [...rawKeys] } satisfies UaiCheckpoint });
+    ctx.heartbeat({
+      done: next,
+      total: uais.length,
+      checkpoint: { fingerprint, next, rawKeys: [...rawKeys] } satisfies UaiCheckpoint,
+    });
   }
   return { files, skipped };
 }

@@ -41,21 +41,40 @@ export interface LandSourceResult {
 }
 
 /** Lands one dataset of one source for one period: original payloads kept, rows staged as Parquet, bad rows quarantined. */
-export async function landSource(deps: ActivityDeps, rt: ActivityRuntime, input: LandSourceInput): Promise<LandSourceResult> {
+export async function landSource(
+  deps: ActivityDeps,
+  rt: ActivityRuntime,
+  input: LandSourceInput,
+): Promise<LandSourceResult> {
   const { source, dataset, period } = input;
   const connector = CONNECTORS[source];
   const spec = connector?.datasets[dataset];
-  if (!spec) throw ApplicationFailure.nonRetryable(`${source}: no dataset "${dataset}"; datasets: ${Object.keys(connector?.datasets ?? {}).join(', ')}`, FAILURE_TYPES.notFound);
+  if (!spec)
+    throw ApplicationFailure.nonRetryable(
+      `${source}: no dataset "${dataset}"; datasets: ${Object.keys(connector?.datasets ?? {}).join(', ')}`,
+      FAILURE_TYPES.notFound,
+    );
   const sourceConfig = deps.config.sources[source];
   const baseUrl = sourceConfig.url ?? deps.defaultSourceUrls[source];
-  if (!baseUrl) throw ApplicationFailure.nonRetryable(`${source}: no base URL; set ${sourceEnvPrefix(source)}_URL (or run with the bundled simulators)`, FAILURE_TYPES.config);
+  if (!baseUrl)
+    throw ApplicationFailure.nonRetryable(
+      `${source}: no base URL; set ${sourceEnvPrefix(source)}_URL (or run with the bundled simulators)`,
+      FAILURE_TYPES.config,
+    );
   const table = `raw.${source.replace(/-/g, '_')}__${dataset}`;
   const label = `${source}/${dataset}/${period}`;
   const workDir = path.join(deps.config.workDir, 'land', `${source}-${dataset}-${period}-${process.pid}-${Date.now()}`);
   await fs.mkdir(workDir, { recursive: true });
   const log = deps.log.child({ source, dataset, period });
   const rate = Number(sourceConfig.options.RATE ?? connector.ratePerSecond ?? 5);
-  const http = new HttpClient({ source, baseUrl, ratePerSecond: rate, timeoutMs: Number(sourceConfig.options.TIMEOUT_MS ?? 30_000), signal: rt.signal, log });
+  const http = new HttpClient({
+    source,
+    baseUrl,
+    ratePerSecond: rate,
+    timeoutMs: Number(sourceConfig.options.TIMEOUT_MS ?? 30_000),
+    signal: rt.signal,
+    log,
+  });
   const rawKeys = new Set<string>();
   // A beat every few seconds with the latest progress, so a silent single download never looks like a dead worker.
   let latest: unknown = { step: 'starting' };
@@ -68,7 +87,15 @@ export async function landSource(deps: ActivityDeps, rt: ActivityRuntime, input:
     workDir,
     log,
     async saveRaw(bytes, ext, ds, p, identity) {
-      const key = paths.raw(source, ds, p, createHash('sha256').update(identity ?? bytes).digest('hex'), ext);
+      const key = paths.raw(
+        source,
+        ds,
+        p,
+        createHash('sha256')
+          .update(identity ?? bytes)
+          .digest('hex'),
+        ext,
+      );
       try {
         await deps.store.putIfAbsent(key, Buffer.from(bytes));
       } catch (error) {
@@ -106,18 +133,56 @@ export async function landSource(deps: ActivityDeps, rt: ActivityRuntime, input:
         validators: report.validators,
         fetched_at: new Date().toISOString(),
         raw_keys: [...new Set(report.files.map((f) => f.rawKey))].sort(),
-        drift: { unknownColumns: [...new Set([...report.drift.unknownColumns, ...staged.unknownColumns])].sort(), unknownMeasures: [...report.drift.unknownMeasures].sort() },
+        drift: {
+          unknownColumns: [...new Set([...report.drift.unknownColumns, ...staged.unknownColumns])].sort(),
+          unknownMeasures: [...report.drift.unknownMeasures].sort(),
+        },
         skipped: report.skipped,
         requests: report.requests,
         quarantined: staged.quarantined,
       };
-      const landed = await stageTable(ws, deps.store, staged.landed, { name: table, partitionColumn: 'millesime', replace: [period], orderBy: ['_raw_key', '_raw_row'], localDir: workDir });
-      const quarantine = await stageTable(ws, deps.store, staged.quarantine, { name: `${table}__quarantine`, partitionColumn: 'millesime', replace: [period], orderBy: ['_raw_key', '_raw_row'], localDir: workDir });
+      const landed = await stageTable(ws, deps.store, staged.landed, {
+        name: table,
+        partitionColumn: 'millesime',
+        replace: [period],
+        orderBy: ['_raw_key', '_raw_row'],
+        localDir: workDir,
+      });
+      const quarantine = await stageTable(ws, deps.store, staged.quarantine, {
+        name: `${table}__quarantine`,
+        partitionColumn: 'millesime',
+        replace: [period],
+        orderBy: ['_raw_key', '_raw_row'],
+        localDir: workDir,
+      });
       landed.source = { [period]: facts };
-      landed.checks = [{ check: 'quarantine_share', passed: true, severity: 'error', message: `${staged.quarantined} of ${total} rows quarantined`, failing_rows: staged.quarantined }];
+      landed.checks = [
+        {
+          check: 'quarantine_share',
+          passed: true,
+          severity: 'error',
+          message: `${staged.quarantined} of ${total} rows quarantined`,
+          failing_rows: staged.quarantined,
+        },
+      ];
       const stagedKey = await saveStaged(deps.store, [landed, quarantine]);
-      log.info({ rows: staged.rows, quarantined: staged.quarantined, requests: report.requests, drift: facts.drift }, 'landed');
-      return { source, dataset, period, stagedKey, table, rows: staged.rows, quarantined: staged.quarantined, requests: report.requests, rawKeys: rawKeys.size, drift: facts.drift, skipped: Object.keys(report.skipped).length };
+      log.info(
+        { rows: staged.rows, quarantined: staged.quarantined, requests: report.requests, drift: facts.drift },
+        'landed',
+      );
+      return {
+        source,
+        dataset,
+        period,
+        stagedKey,
+        table,
+        rows: staged.rows,
+        quarantined: staged.quarantined,
+        requests: report.requests,
+        rawKeys: rawKeys.size,
+        drift: facts.drift,
+        skipped: Object.keys(report.skipped).length,
+      };
     });
   } catch (error) {
     throw toFailure(error);

@@ -22,7 +22,11 @@ export function recordColumns(records: Iterable<Record<string, unknown>>): strin
  * Writes flattened records as one NDJSON landing file under the attempt's work folder. Returns its path and
  * format, which lists every key written, so the landing step reads it in one pass with no schema inference.
  */
-export async function writeNdjson(workDir: string, name: string, records: Iterable<Record<string, unknown>>): Promise<{ path: string; format: { kind: 'ndjson'; columns: string[] } }> {
+export async function writeNdjson(
+  workDir: string,
+  name: string,
+  records: Iterable<Record<string, unknown>>,
+): Promise<{ path: string; format: { kind: 'ndjson'; columns: string[] } }> {
   const lines: string[] = [];
   const columns = new Set<string>();
   for (const record of records) {
@@ -36,10 +40,18 @@ export async function writeNdjson(workDir: string, name: string, records: Iterab
 }
 
 /** Writes a UTF-8 CSV landing file (RFC 4180 quoting where needed) under the attempt's work folder; returns its path. */
-export async function writeCsv(workDir: string, name: string, header: string[], rows: string[][], delimiter: string): Promise<string> {
+export async function writeCsv(
+  workDir: string,
+  name: string,
+  header: string[],
+  rows: string[][],
+  delimiter: string,
+): Promise<string> {
   const field = (v: string | undefined) => {
     const s = v ?? '';
-    return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
+    return s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r')
+      ? `"${s.replace(/"/g, '""')}"`
+      : s;
   };
   const lines = [header, ...rows].map((r) => r.map(field).join(delimiter));
   const file = path.join(workDir, `${name}.csv`);
@@ -56,5 +68,3 @@ export function decodeText(bytes: Uint8Array): string {
     return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'win1252');
   }
 }
-
-

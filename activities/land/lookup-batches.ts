@@ -62,12 +62,22 @@ export function lookupAnswer(res: HttpResponse): LookupAnswer {
 /** The identifiers of `request.scope` to look up; a scope key other than `types` is a ContractError. */
 export function lookupKeys(source: string, request: LandRequest, types: string[]): LookupKey[] {
   const unknownScope = Object.keys(request.scope ?? {}).filter((k) => !types.includes(k));
-  if (unknownScope.length) throw new ContractError(`${source}: unknown scope ${unknownScope.join(', ')} (known: ${types.join(', ')})`, source, request.dataset);
+  if (unknownScope.length)
+    throw new ContractError(
+      `${source}: unknown scope ${unknownScope.join(', ')} (known: ${types.join(', ')})`,
+      source,
+      request.dataset,
+    );
   return Object.entries(request.scope ?? {}).flatMap(([type, keys]) => keys.map((key) => ({ type, key })));
 }
 
 /** The report of a lookup dataset: its batch files, skipped identifiers and unknown columns; `sourceUrl` is the endpoint. */
-export function lookupReport(ctx: LandContext, before: number, result: LookupBatchesResult, sourceUrl: string): LandingReport {
+export function lookupReport(
+  ctx: LandContext,
+  before: number,
+  result: LookupBatchesResult,
+  sourceUrl: string,
+): LandingReport {
   return {
     files: result.files,
     drift: { unknownColumns: result.unknownColumns, unknownMeasures: [] },
@@ -80,7 +90,9 @@ export function lookupReport(ctx: LandContext, before: number, result: LookupBat
 
 function previous(ctx: LandContext, request: LandRequest): Checkpoint['batches'] {
   const c = ctx.checkpoint as Partial<Checkpoint> | undefined;
-  return c && c.dataset === request.dataset && c.period === request.period && Array.isArray(c.batches) ? c.batches.filter((b) => typeof b === 'string') : [];
+  return c && c.dataset === request.dataset && c.period === request.period && Array.isArray(c.batches)
+    ? c.batches.filter((b) => typeof b === 'string')
+    : [];
 }
 
 /**
@@ -88,9 +100,15 @@ function previous(ctx: LandContext, request: LandRequest): Checkpoint['batches']
  * (records + `lookup_type`, `lookup_key`), and checkpointed in the heartbeat. A later attempt (or a run in the same
  * period handed that checkpoint) rebuilds the saved batches from the lake and requests only the remaining identifiers.
  */
-export async function landLookupBatches(ctx: LandContext, request: LandRequest, opts: LookupBatchesOptions): Promise<LookupBatchesResult> {
+export async function landLookupBatches(
+  ctx: LandContext,
+  request: LandRequest,
+  opts: LookupBatchesOptions,
+): Promise<LookupBatchesResult> {
   if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
-    throw new ConfigError(`${opts.source}: batch size (DEVENIR_<SOURCE>_BATCH_SIZE) must be a positive integer, not ${opts.batchSize}`);
+    throw new ConfigError(
+      `${opts.source}: batch size (DEVENIR_<SOURCE>_BATCH_SIZE) must be a positive integer, not ${opts.batchSize}`,
+    );
   }
   const base = ctx.baseUrl.endsWith('/') ? ctx.baseUrl : `${ctx.baseUrl}/`;
   const batches = [...previous(ctx, request)];
@@ -102,11 +120,14 @@ export async function landLookupBatches(ctx: LandContext, request: LandRequest, 
     for (const line of lines) {
       const key = { type: line.lookup_type, key: line.lookup_key };
       if (line.status !== 200) {
-        skipped[id(key)] = `HTTP ${line.status}${typeof line.body === 'object' && line.body && 'error' in line.body ? `: ${String((line.body as { error: unknown }).error)}` : ''}`;
+        skipped[id(key)] =
+          `HTTP ${line.status}${typeof line.body === 'object' && line.body && 'error' in line.body ? `: ${String((line.body as { error: unknown }).error)}` : ''}`;
         continue;
       }
       const where = { source: opts.source, dataset: request.dataset, url: new URL(line.url, base).toString() };
-      const records = opts.records({ ...line, url: where.url }, key).map((r) => ({ ...r, lookup_type: key.type, lookup_key: key.key }));
+      const records = opts
+        .records({ ...line, url: where.url }, key)
+        .map((r) => ({ ...r, lookup_type: key.type, lookup_key: key.key }));
       if (records.length) for (const c of checkColumns(where, recordColumns(records), opts.spec)) unknown.add(c);
       rows.push(...records);
     }
@@ -115,7 +136,11 @@ export async function landLookupBatches(ctx: LandContext, request: LandRequest, 
   };
   const done = new Set<string>();
   for (const rawKey of batches) {
-    const lines = new TextDecoder().decode(await ctx.loadRaw(rawKey)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as RawLine);
+    const lines = new TextDecoder()
+      .decode(await ctx.loadRaw(rawKey))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as RawLine);
     for (const l of lines) done.add(`${l.lookup_type}:${l.lookup_key}`);
     await landBatch(lines, rawKey);
   }
@@ -131,7 +156,12 @@ export async function landLookupBatches(ctx: LandContext, request: LandRequest, 
       lines.push({ lookup_type: key.type, lookup_key: key.key, status: answer.status, url, body: answer.body });
       if (lines.length % 10 === 0) ctx.heartbeat({ done: done.size + lines.length, total, checkpoint: checkpoint() });
     }
-    const rawKey = await ctx.saveRaw(new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n')), 'ndjson', request.dataset, request.period);
+    const rawKey = await ctx.saveRaw(
+      new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n')),
+      'ndjson',
+      request.dataset,
+      request.period,
+    );
     await landBatch(lines, rawKey);
     batches.push(rawKey);
     for (const l of lines) done.add(`${l.lookup_type}:${l.lookup_key}`);

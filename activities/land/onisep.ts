@@ -15,20 +15,26 @@ const IDS: Record<string, string> = { formations_initiales: '5fa591127f501', tab
 
 const DATASETS: Record<string, DatasetSpec> = {
   formations_initiales: {
-    description: 'ONISEP Idéo-Formations initiales en France (5fa591127f501): formations with their RNCP code and Idéo id',
+    description:
+      'ONISEP Idéo-Formations initiales en France (5fa591127f501): formations with their RNCP code and Idéo id',
     period: 'fetch-date',
     requiredColumns: ['libelle_formation_principal', 'code_rncp'],
     notNull: ['libelle_formation_principal'],
     // The 2022 export's columns, then the current schema's (code_scolarite, url_et_id_onisep, domainesous-domaine…).
-    knownColumns: cols('code_cnis sigle_type_formation libelle_type_formation libelle_formation_principal sigle_formation duree code_rncp niveau_rncp libelle_niveau_rncp tutelle lien_site_onisep_fr domaine_sous_domaine code_scolarite url_et_id_onisep domainesous_domaine niveau_de_sortie_indicatif niveau_de_certification code_nsf date_de_modification'),
+    knownColumns: cols(
+      'code_cnis sigle_type_formation libelle_type_formation libelle_formation_principal sigle_formation duree code_rncp niveau_rncp libelle_niveau_rncp tutelle lien_site_onisep_fr domaine_sous_domaine code_scolarite url_et_id_onisep domainesous_domaine niveau_de_sortie_indicatif niveau_de_certification code_nsf date_de_modification',
+    ),
   },
   table_de_passage: {
-    description: 'ONISEP table de passage codes certifications et formations (6152ccdf850ef): Certif Info ↔ Idéo ↔ RNCP ↔ CFD',
+    description:
+      'ONISEP table de passage codes certifications et formations (6152ccdf850ef): Certif Info ↔ Idéo ↔ RNCP ↔ CFD',
     period: 'fetch-date',
     requiredColumns: ['certif_info_ci_identifiant', 'ideo_identifiant_formation', 'ci_code_rncp', 'ci_code_scolarite'],
     notNull: ['certif_info_ci_identifiant', 'ideo_identifiant_formation'],
     patterns: { ideo_identifiant_formation: '^FOR\\.[0-9]+$', ci_code_scolarite: '^[0-9A-Z]{8}$' },
-    knownColumns: cols('certif_info_ci_identifiant ci_intitule ci_intitule_type_diplome ci_niveau_europeen ci_code_rncp ci_code_scolarite ideo_identifiant_formation ideo_libelle_formation'),
+    knownColumns: cols(
+      'certif_info_ci_identifiant ci_intitule ci_intitule_type_diplome ci_niveau_europeen ci_code_rncp ci_code_scolarite ideo_identifiant_formation ideo_libelle_formation',
+    ),
   },
 };
 
@@ -37,7 +43,13 @@ async function download(ctx: LandContext, request: LandRequest) {
   const id = IDS[request.dataset];
   const res = await ctx.http.request(`downloads/${id}/${id}.json`, { expect: 'json' });
   const records = res.json<unknown>();
-  if (!Array.isArray(records)) throw new ContractError(`onisep: ${request.dataset}: ${res.url} is not a JSON array of records`, 'onisep', request.dataset, res.url);
+  if (!Array.isArray(records))
+    throw new ContractError(
+      `onisep: ${request.dataset}: ${res.url} is not a JSON array of records`,
+      'onisep',
+      request.dataset,
+      res.url,
+    );
   const rawKey = await ctx.saveRaw(res.bytes, 'json', request.dataset, request.period);
   return { records: records as Row[], rawKey, res };
 }
@@ -51,20 +63,34 @@ async function search(ctx: LandContext, request: LandRequest) {
     form.set('password', credential(ctx, 'PASSWORD', 'devenir'));
     const res = await ctx.http.request('api/1.0/login', { method: 'POST', body: form, expect: 'json' });
     const token = res.json<{ token?: unknown }>().token;
-    if (typeof token !== 'string' || !token) throw new ContractError(`onisep: no "token" in the answer of ${res.url}`, 'onisep', 'login', res.url);
+    if (typeof token !== 'string' || !token)
+      throw new ContractError(`onisep: no "token" in the answer of ${res.url}`, 'onisep', 'login', res.url);
     return token;
   };
   let token = await login();
   const page = async (from: number, size: number): Promise<{ res: HttpResponse; total: number; results: Row[] }> => {
-    const get = () => ctx.http.request(`api/1.0/dataset/${IDS[request.dataset]}/search`, { query: { from, size, q: '' }, headers: { authorization: `Bearer ${token}`, 'application-id': appId }, expect: 'json', acceptStatus: [401] });
+    const get = () =>
+      ctx.http.request(`api/1.0/dataset/${IDS[request.dataset]}/search`, {
+        query: { from, size, q: '' },
+        headers: { authorization: `Bearer ${token}`, 'application-id': appId },
+        expect: 'json',
+        acceptStatus: [401],
+      });
     let res = await get();
     if (res.status === 401) {
       token = await login();
       res = await get();
     }
-    if (res.status === 401) throw new HttpError(`onisep: HTTP 401 on ${res.url} right after a new login`, 'onisep', res.url, 401, false);
+    if (res.status === 401)
+      throw new HttpError(`onisep: HTTP 401 on ${res.url} right after a new login`, 'onisep', res.url, 401, false);
     const body = res.json<{ total?: unknown; results?: unknown }>();
-    if (typeof body.total !== 'number' || !Array.isArray(body.results)) throw new ContractError(`onisep: ${request.dataset}: ${res.url} is not a {total, results} page`, 'onisep', request.dataset, res.url);
+    if (typeof body.total !== 'number' || !Array.isArray(body.results))
+      throw new ContractError(
+        `onisep: ${request.dataset}: ${res.url} is not a {total, results} page`,
+        'onisep',
+        request.dataset,
+        res.url,
+      );
     return { res, total: body.total, results: body.results as Row[] };
   };
   const first = await page(0, 1);
@@ -76,7 +102,14 @@ async function search(ctx: LandContext, request: LandRequest) {
     last = next.res;
     ctx.heartbeat({ done: records.length, total: first.total });
   }
-  if (records.length !== first.total) throw new HttpError(`onisep: ${request.dataset}: got ${records.length} of ${first.total} records (the dataset changed while paging)`, 'onisep', last.url, 200, true);
+  if (records.length !== first.total)
+    throw new HttpError(
+      `onisep: ${request.dataset}: got ${records.length} of ${first.total} records (the dataset changed while paging)`,
+      'onisep',
+      last.url,
+      200,
+      true,
+    );
   const raw = new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n'));
   const rawKey = await ctx.saveRaw(raw, 'ndjson', request.dataset, request.period);
   return { records, rawKey, res: first.res };
@@ -95,9 +128,12 @@ export const onisepConnector: SourceConnector = {
     const spec = datasetSpec('onisep', DATASETS, request.dataset);
     const before = ctx.http.requests;
     const mode = (ctx.config.options.MODE ?? 'download').toLowerCase();
-    if (mode !== 'download' && mode !== 'api') throw new ConfigError(`onisep: DEVENIR_ONISEP_MODE must be "download" or "api", not "${mode}"`);
+    if (mode !== 'download' && mode !== 'api')
+      throw new ConfigError(`onisep: DEVENIR_ONISEP_MODE must be "download" or "api", not "${mode}"`);
     const { records, rawKey, res } = mode === 'api' ? await search(ctx, request) : await download(ctx, request);
-    const unknownColumns = records.length ? checkColumns({ source: 'onisep', dataset: request.dataset, url: res.url }, recordColumns(records), spec) : [];
+    const unknownColumns = records.length
+      ? checkColumns({ source: 'onisep', dataset: request.dataset, url: res.url }, recordColumns(records), spec)
+      : [];
     const landed = await writeNdjson(ctx.workDir, request.dataset, records);
     ctx.heartbeat({ done: records.length, total: records.length });
     return payloadReport(ctx, before, res, { ...landed, rawKey }, unknownColumns);

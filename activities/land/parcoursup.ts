@@ -11,23 +11,80 @@ import { decodeText, recordColumns, writeNdjson } from './landing-writers.js';
 import { payloadReport } from './payload-landing.js';
 
 const EXPORT_COLUMNS = [
-  'uai_ges', 'uai_composante', 'lib_composante', 'lib_ins', 'uai_aff', 'lib_aff', 'academie', 'codeformation', 'libformation', 'codespecialite', 'libspecialite',
-  'codespeformationinitiale', 'codemef', 'codecfd', 'codeformationinscription', 'codeformationaccueil', 'codesise', 'liste_ideo', 'id_rco',
-  'formation_parametree', 'apprentissageouscolaire', 'liste_rncp', 'capacite', 'nbdedemandes', 'nbdemandeenplus',
+  'uai_ges',
+  'uai_composante',
+  'lib_composante',
+  'lib_ins',
+  'uai_aff',
+  'lib_aff',
+  'academie',
+  'codeformation',
+  'libformation',
+  'codespecialite',
+  'libspecialite',
+  'codespeformationinitiale',
+  'codemef',
+  'codecfd',
+  'codeformationinscription',
+  'codeformationaccueil',
+  'codesise',
+  'liste_ideo',
+  'id_rco',
+  'formation_parametree',
+  'apprentissageouscolaire',
+  'liste_rncp',
+  'capacite',
+  'nbdedemandes',
+  'nbdemandeenplus',
 ];
-const CARTOGRAPHIE_COLUMNS = ['annee', 'etab_uai', 'etab_nom', 'tc', 'tf', 'nm', 'nmc', 'fl', 'app', 'int', 'amg', 'aut', 'gti', 'gta', 'fiche', 'dataviz', 'etab_url', 'etab_gps', 'region', 'departement', 'commune'];
+const CARTOGRAPHIE_COLUMNS = [
+  'annee',
+  'etab_uai',
+  'etab_nom',
+  'tc',
+  'tf',
+  'nm',
+  'nmc',
+  'fl',
+  'app',
+  'int',
+  'amg',
+  'aut',
+  'gti',
+  'gta',
+  'fiche',
+  'dataviz',
+  'etab_url',
+  'etab_gps',
+  'region',
+  'departement',
+  'commune',
+];
 
 const DATASETS: Record<string, DatasetSpec> = {
   formations: {
-    description: 'Parcoursup formations export (listeFormationsInserJeunes): ";"-separated CSV, lists (LISTE_RNCP, LISTE_IDEO) ";"-separated inside quoted cells; period = fetch date',
+    description:
+      'Parcoursup formations export (listeFormationsInserJeunes): ";"-separated CSV, lists (LISTE_RNCP, LISTE_IDEO) ";"-separated inside quoted cells; period = fetch date',
     period: 'fetch-date',
-    requiredColumns: ['uai_ges', 'uai_composante', 'uai_aff', 'codeformationaccueil', 'codemef', 'codecfd', 'codesise', 'liste_rncp', 'liste_ideo', 'apprentissageouscolaire'],
+    requiredColumns: [
+      'uai_ges',
+      'uai_composante',
+      'uai_aff',
+      'codeformationaccueil',
+      'codemef',
+      'codecfd',
+      'codesise',
+      'liste_rncp',
+      'liste_ideo',
+      'apprentissageouscolaire',
+    ],
     notNull: ['codeformationaccueil'],
     patterns: { codeformationaccueil: '^[0-9]+$' },
     knownColumns: EXPORT_COLUMNS,
   },
   cartographie: {
-    description: 'Open dataset fr-esr-cartographie_formations_parcoursup (ESR OpenDataSoft export), every session year; period = fetch date',
+    description:
+      'Open dataset fr-esr-cartographie_formations_parcoursup (ESR OpenDataSoft export), every session year; period = fetch date',
     period: 'fetch-date',
     requiredColumns: ['annee', 'etab_uai', 'gta', 'fl'],
     notNull: ['gta'],
@@ -39,25 +96,44 @@ const DATASETS: Record<string, DatasetSpec> = {
 /** The export's text in UTF-8: decoded with the charset the server declares, else UTF-8 when valid, else Windows-1252. */
 function exportText(res: HttpResponse): string {
   const charset = /charset=["']?([\w-]+)/i.exec(res.headers.get('content-type') ?? '')?.[1];
-  const text = charset && !/^utf-?8$/i.test(charset) && iconv.encodingExists(charset) ? iconv.decode(Buffer.from(res.bytes), charset) : decodeText(res.bytes);
+  const text =
+    charset && !/^utf-?8$/i.test(charset) && iconv.encodingExists(charset)
+      ? iconv.decode(Buffer.from(res.bytes), charset)
+      : decodeText(res.bytes);
   return text.replace(/^\uFEFF/, '');
 }
 
 /** The formations export: `DEVENIR_PARCOURSUP_CSV_URL`, else `<base>/exports/listeFormationsInserJeunes.csv`. */
 async function landFormations(ctx: LandContext, period: string) {
-  const res = await ctx.http.request(ctx.config.urls.CSV_URL ?? 'exports/listeFormationsInserJeunes.csv', { expect: 'bytes' });
+  const res = await ctx.http.request(ctx.config.urls.CSV_URL ?? 'exports/listeFormationsInserJeunes.csv', {
+    expect: 'bytes',
+  });
   const text = exportText(res);
   const [header = []] = parse(text, { delimiter: ';', to_line: 1, bom: true }) as string[][];
-  const unknownColumns = checkColumns({ source: 'parcoursup', dataset: 'formations', url: res.url }, header, DATASETS.formations);
+  const unknownColumns = checkColumns(
+    { source: 'parcoursup', dataset: 'formations', url: res.url },
+    header,
+    DATASETS.formations,
+  );
   const rawKey = await ctx.saveRaw(res.bytes, 'csv', 'formations', period);
   const file = path.join(ctx.workDir, 'formations.csv');
   await writeFile(file, text, 'utf8');
-  return { res, unknownColumns, file: { path: file, format: { kind: 'csv' as const, delimiter: ';', header: true as const }, rawKey } };
+  return {
+    res,
+    unknownColumns,
+    file: { path: file, format: { kind: 'csv' as const, delimiter: ';', header: true as const }, rawKey },
+  };
 }
 
 async function landCartographie(ctx: LandContext, period: string) {
   const { res, records } = await fetchOdsExport(ctx, 'fr-esr-cartographie_formations_parcoursup', {}, 'cartographie');
-  const unknownColumns = records.length ? checkColumns({ source: 'parcoursup', dataset: 'cartographie', url: res.url }, recordColumns(records), DATASETS.cartographie) : [];
+  const unknownColumns = records.length
+    ? checkColumns(
+        { source: 'parcoursup', dataset: 'cartographie', url: res.url },
+        recordColumns(records),
+        DATASETS.cartographie,
+      )
+    : [];
   const rawKey = await ctx.saveRaw(res.bytes, 'json', 'cartographie', period);
   const landed = await writeNdjson(ctx.workDir, 'cartographie', records.map(scalarsAsText));
   return { res, unknownColumns, file: { ...landed, rawKey } };
@@ -73,9 +149,15 @@ export const parcoursupConnector: SourceConnector = {
   datasets: DATASETS,
   defaultPeriods: (_dataset, today) => [today],
   async land(ctx, request): Promise<LandingReport> {
-    if (!DATASETS[request.dataset]) throw new ConfigError(`parcoursup: unknown dataset "${request.dataset}" (datasets: ${Object.keys(DATASETS).join(', ')})`);
+    if (!DATASETS[request.dataset])
+      throw new ConfigError(
+        `parcoursup: unknown dataset "${request.dataset}" (datasets: ${Object.keys(DATASETS).join(', ')})`,
+      );
     const before = ctx.http.requests;
-    const { res, unknownColumns, file } = request.dataset === 'formations' ? await landFormations(ctx, request.period) : await landCartographie(ctx, request.period);
+    const { res, unknownColumns, file } =
+      request.dataset === 'formations'
+        ? await landFormations(ctx, request.period)
+        : await landCartographie(ctx, request.period);
     ctx.heartbeat({ done: 1, total: 1 });
     return payloadReport(ctx, before, res, file, unknownColumns);
   },

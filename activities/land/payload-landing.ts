@@ -5,13 +5,22 @@ import type { HttpResponse } from './http.js';
 import { writeCsv } from './landing-writers.js';
 
 /** The report of a dataset landed from one payload as one file: its URL and HTTP validators, its unknown columns, the requests made since `before`. */
-export function payloadReport(ctx: LandContext, before: number, res: HttpResponse, file: LandingFile, unknownColumns: string[]): LandingReport {
+export function payloadReport(
+  ctx: LandContext,
+  before: number,
+  res: HttpResponse,
+  file: LandingFile,
+  unknownColumns: string[],
+): LandingReport {
   return {
     files: [file],
     drift: { unknownColumns, unknownMeasures: [] },
     skipped: {},
     sourceUrl: res.url,
-    validators: { etag: res.headers.get('etag') ?? undefined, lastModified: res.headers.get('last-modified') ?? undefined },
+    validators: {
+      etag: res.headers.get('etag') ?? undefined,
+      lastModified: res.headers.get('last-modified') ?? undefined,
+    },
     requests: ctx.http.requests - before,
   };
 }
@@ -33,5 +42,9 @@ export async function landCsvPayload(
   const unknownColumns = checkColumns({ source, dataset: request.dataset, url: res.url }, header, spec);
   const rawKey = await ctx.saveRaw(res.bytes, 'csv', request.dataset, request.period);
   const path = await writeCsv(ctx.workDir, request.dataset, header.map(normaliseColumnName), rows, delimiter);
-  return { file: { path, format: { kind: 'csv', delimiter, header: true }, rawKey }, unknownColumns, rows: rows.length };
+  return {
+    file: { path, format: { kind: 'csv', delimiter, header: true }, rawKey },
+    unknownColumns,
+    rows: rows.length,
+  };
 }

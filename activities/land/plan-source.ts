@@ -15,10 +15,18 @@ export interface PlanSourceInput {
 /** Which (dataset, period) pairs a refresh lands. */
 export async function planSource(input: PlanSourceInput): Promise<Array<{ dataset: string; period: string }>> {
   const connector = CONNECTORS[input.source];
-  if (!connector) throw ApplicationFailure.nonRetryable(`unknown source "${input.source}"; sources: ${Object.keys(CONNECTORS).join(', ')}`, FAILURE_TYPES.notFound);
+  if (!connector)
+    throw ApplicationFailure.nonRetryable(
+      `unknown source "${input.source}"; sources: ${Object.keys(CONNECTORS).join(', ')}`,
+      FAILURE_TYPES.notFound,
+    );
   const datasets = input.datasets?.length ? input.datasets : Object.keys(connector.datasets);
   const unknown = datasets.filter((d) => !connector.datasets[d]);
-  if (unknown.length) throw ApplicationFailure.nonRetryable(`${input.source}: no dataset ${unknown.join(', ')}; datasets: ${Object.keys(connector.datasets).join(', ')}`, FAILURE_TYPES.notFound);
+  if (unknown.length)
+    throw ApplicationFailure.nonRetryable(
+      `${input.source}: no dataset ${unknown.join(', ')}; datasets: ${Object.keys(connector.datasets).join(', ')}`,
+      FAILURE_TYPES.notFound,
+    );
   const plan: Array<{ dataset: string; period: string }> = [];
   for (const dataset of datasets) {
     if (connector.datasets[dataset].period === 'fetch-date') {

@@ -8,12 +8,15 @@ const cols = (s: string) => s.split(' ');
 
 const DATASETS: Record<string, DatasetSpec> = {
   organismes: {
-    description: 'API QuiForme: one organisme de formation per UAI or SIRET in scope (INSEE identity, BAN address, DGEFP NDA, RNCP/RS habilitations)',
+    description:
+      'API QuiForme: one organisme de formation per UAI or SIRET in scope (INSEE identity, BAN address, DGEFP NDA, RNCP/RS habilitations)',
     period: 'fetch-date',
     requiredColumns: cols('siret siren uai raison_sociale adresse dgefp habilitations lookup_key lookup_type'),
     notNull: cols('siret lookup_key lookup_type'),
     patterns: { siret: '^[0-9]{14}$', siren: '^[0-9]{9}$', uai: '^[0-9]{7}[A-Z]$', lookup_type: '^(uai|siret)$' },
-    knownColumns: cols('siret siren uai raison_sociale enseigne etat_administratif insee adresse dgefp habilitations lookup_key lookup_type'),
+    knownColumns: cols(
+      'siret siren uai raison_sociale enseigne etat_administratif insee adresse dgefp habilitations lookup_key lookup_type',
+    ),
   },
 };
 
@@ -37,15 +40,31 @@ export const quiformeConnector: SourceConnector = {
       keys,
       batchSize: Number(ctx.config.options.BATCH_SIZE ?? 50),
       async fetch(key) {
-        return lookupAnswer(await ctx.http.request('organismes', { query: { [key.type]: key.key }, headers: { authorization: `Bearer ${token}` }, expect: 'json', acceptStatus: [400, 404] }));
+        return lookupAnswer(
+          await ctx.http.request('organismes', {
+            query: { [key.type]: key.key },
+            headers: { authorization: `Bearer ${token}` },
+            expect: 'json',
+            acceptStatus: [400, 404],
+          }),
+        );
       },
       records(answer) {
         const organisme = answer.body as Record<string, unknown> | null;
-        if (!organisme || typeof organisme !== 'object' || Array.isArray(organisme)) throw new ContractError(`${SOURCE}: ${answer.url} is not an organisme object`, SOURCE, request.dataset, answer.url);
+        if (!organisme || typeof organisme !== 'object' || Array.isArray(organisme))
+          throw new ContractError(
+            `${SOURCE}: ${answer.url} is not an organisme object`,
+            SOURCE,
+            request.dataset,
+            answer.url,
+          );
         return [organisme];
       },
     });
-    ctx.log.info({ source: SOURCE, resumed: result.resumed, requested: keys.length - result.resumed }, 'quiforme lookups done');
+    ctx.log.info(
+      { source: SOURCE, resumed: result.resumed, requested: keys.length - result.resumed },
+      'quiforme lookups done',
+    );
     return lookupReport(ctx, before, result, ctx.http.url('organismes'));
   },
 };

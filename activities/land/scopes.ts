@@ -10,7 +10,25 @@ import type { ActivityDeps } from '../deps.js';
  * ACCE natures whose UAIs InserJeunes may know: lycées (general, technological, polyvalent, professional),
  * their sections, EREA, MFR, SEGPA, post-bac schools (STS) and CFA. Others are not asked for.
  */
-export const INSERJEUNES_NATURES = ['300', '301', '302', '306', '320', '334', '335', '370', '380', '390', '400', '430', '440', '445', '450', '600', '605'];
+export const INSERJEUNES_NATURES = [
+  '300',
+  '301',
+  '302',
+  '306',
+  '320',
+  '334',
+  '335',
+  '370',
+  '380',
+  '390',
+  '400',
+  '430',
+  '440',
+  '445',
+  '450',
+  '600',
+  '605',
+];
 
 interface ScopeQuery {
   /** Raw tables the query reads; the scope is empty while one is missing. */
@@ -27,7 +45,9 @@ interface ScopeQuery {
 export const SCOPES: Record<string, ScopeQuery> = {
   'inserjeunes/etablissements': {
     needs: ['raw.acce__etablissements'],
-    queries: { uai: `select distinct numero_uai as code from raw.acce__etablissements where regexp_full_match(numero_uai, '[0-9]{7}[A-Z]') and nature_uai in (${INSERJEUNES_NATURES.map((n) => `'${n}'`).join(', ')}) order by code` },
+    queries: {
+      uai: `select distinct numero_uai as code from raw.acce__etablissements where regexp_full_match(numero_uai, '[0-9]{7}[A-Z]') and nature_uai in (${INSERJEUNES_NATURES.map((n) => `'${n}'`).join(', ')}) order by code`,
+    },
   },
   'quiforme/organismes': {
     needs: ['raw.catalogue_apprentissage__formations'],
@@ -46,7 +66,12 @@ export const SCOPES: Record<string, ScopeQuery> = {
 };
 
 /** The scope of `source/dataset` from the lake plus staged sets, or undefined when the dataset needs none. */
-export async function resolveScope(deps: ActivityDeps, source: string, dataset: string, overlayStagedKeys: string[] = []): Promise<Record<string, string[]> | undefined> {
+export async function resolveScope(
+  deps: ActivityDeps,
+  source: string,
+  dataset: string,
+  overlayStagedKeys: string[] = [],
+): Promise<Record<string, string[]> | undefined> {
   const scope = SCOPES[`${source}/${dataset}`];
   if (!scope) return undefined;
   const snapshot = await deps.lake.lakeSnapshot();
@@ -58,7 +83,8 @@ export async function resolveScope(deps: ActivityDeps, source: string, dataset: 
   return Workspace.with(async (ws) => {
     await registerTables(ws, deps.store, tables, path.join(deps.config.workDir, 'cache'));
     const out: Record<string, string[]> = {};
-    for (const [key, query] of Object.entries(scope.queries)) out[key] = (await ws.rows<{ code: string }>(query)).map((r) => r.code);
+    for (const [key, query] of Object.entries(scope.queries))
+      out[key] = (await ws.rows<{ code: string }>(query)).map((r) => r.code);
     return out;
   });
 }

@@ -20,7 +20,11 @@ export interface PublishStagedResult {
 }
 
 /** Commits staged tables as new table snapshots and one lake snapshot (then refreshes the analysts' views catalog). */
-export async function publishStaged(deps: ActivityDeps, rt: ActivityRuntime, input: PublishStagedInput): Promise<PublishStagedResult> {
+export async function publishStaged(
+  deps: ActivityDeps,
+  rt: ActivityRuntime,
+  input: PublishStagedInput,
+): Promise<PublishStagedResult> {
   const staged: StagedTable[] = [];
   for (const key of input.stagedKeys) staged.push(...(await loadStaged(deps.store, key)));
   const result = await deps.lake.publish(mergeStaged(staged), {
@@ -30,6 +34,15 @@ export async function publishStaged(deps: ActivityDeps, rt: ActivityRuntime, inp
   });
   const snapshotId = result.snapshot?.snapshot_id;
   const catalog = result.committed && snapshotId ? await writeViewsCatalog(deps.lake, snapshotId) : undefined;
-  deps.log.info({ snapshotId, committed: result.committed, changed: result.tables.filter((t) => t.committed).length }, result.committed ? 'published' : 'nothing new to publish');
-  return { snapshotId, committed: result.committed, tablesChanged: result.tables.filter((t) => t.committed).map((t) => t.name), tables: result.tables.length, catalog };
+  deps.log.info(
+    { snapshotId, committed: result.committed, changed: result.tables.filter((t) => t.committed).length },
+    result.committed ? 'published' : 'nothing new to publish',
+  );
+  return {
+    snapshotId,
+    committed: result.committed,
+    tablesChanged: result.tables.filter((t) => t.committed).map((t) => t.name),
+    tables: result.tables.length,
+    catalog,
+  };
 }

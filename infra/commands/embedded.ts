@@ -12,9 +12,14 @@ export const SIMULATOR_RATE = '200';
  * The embedded default: the bundled simulators for every source with no `DEVENIR_<SOURCE>_URL`, and a worker
  * in this process. Returns a stop function.
  */
-export async function startEmbedded(app: App, opts: { simulators?: boolean; simulatorPort?: number } = {}): Promise<{ simulators?: RunningSimulators; worker: RunningWorker; stop(): Promise<void> }> {
+export async function startEmbedded(
+  app: App,
+  opts: { simulators?: boolean; simulatorPort?: number } = {},
+): Promise<{ simulators?: RunningSimulators; worker: RunningWorker; stop(): Promise<void> }> {
   const unconfigured = opts.simulators === false ? [] : SOURCE_IDS.filter((s) => !app.config.sources[s].url);
-  const simulators = unconfigured.length ? await startSimulators({ port: opts.simulatorPort, only: unconfigured }) : undefined;
+  const simulators = unconfigured.length
+    ? await startSimulators({ port: opts.simulatorPort, only: unconfigured })
+    : undefined;
   for (const s of unconfigured) app.config.sources[s].options.RATE ??= SIMULATOR_RATE;
   const urls = (simulators?.baseUrls ?? {}) as Partial<Record<SourceId, string>>;
   const worker = await startWorker(app.config, app.log, urls);

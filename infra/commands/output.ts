@@ -14,10 +14,17 @@ export function printRows(columns: string[], rows: Array<Record<string, unknown>
       const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
       return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     };
-    process.stdout.write(`${[columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`);
+    process.stdout.write(
+      `${[columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`,
+    );
     return;
   }
   const table = new Table({ head: columns, style: { head: [], border: [] } });
-  for (const r of rows) table.push(columns.map((c) => (r[c] === null || r[c] === undefined ? '' : typeof r[c] === 'object' ? JSON.stringify(r[c]) : String(r[c]))));
+  for (const r of rows)
+    table.push(
+      columns.map((c) =>
+        r[c] === null || r[c] === undefined ? '' : typeof r[c] === 'object' ? JSON.stringify(r[c]) : String(r[c]),
+      ),
+    );
   process.stdout.write(`${table.toString()}\n`);
 }

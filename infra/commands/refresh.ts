@@ -20,15 +20,35 @@ export interface RefreshOptions {
 /** `devenir refresh`: starts (or attaches to) the refresh of one source or of all, optionally following it. */
 export async function refresh(app: App, opts: RefreshOptions, client?: Client): Promise<unknown> {
   if (!opts.all && !opts.source) throw new UsageError('say what to refresh: --source <id> or --all');
-  if (opts.source && !SOURCE_IDS.includes(opts.source as SourceId)) throw new UsageError(`unknown source "${opts.source}"; sources: ${SOURCE_IDS.join(', ')}`);
+  if (opts.source && !SOURCE_IDS.includes(opts.source as SourceId))
+    throw new UsageError(`unknown source "${opts.source}"; sources: ${SOURCE_IDS.join(', ')}`);
   client ??= await app.client();
   const ctx = runContext(app.config);
   const date = opts.date ?? new Date().toISOString().slice(0, 10);
   const periods = opts.millesime?.length ? opts.millesime : undefined;
   const key = periods?.join('+') ?? date;
   const handle = opts.all
-    ? await startWorkflow(app, client, 'refreshAllWorkflow', `refresh/all/${key}`, [{ ...ctx, periods, date }], { source: 'all', millesime: periods?.join(',') })
-    : await startWorkflow(app, client, 'refreshSourceWorkflow', `refresh/${opts.source}/${key}`, [{ ...ctx, source: opts.source as SourceId, datasets: opts.dataset, periods, date, build: opts.build } satisfies RefreshSourceInput], { source: opts.source, millesime: periods?.join(',') });
+    ? await startWorkflow(app, client, 'refreshAllWorkflow', `refresh/all/${key}`, [{ ...ctx, periods, date }], {
+        source: 'all',
+        millesime: periods?.join(','),
+      })
+    : await startWorkflow(
+        app,
+        client,
+        'refreshSourceWorkflow',
+        `refresh/${opts.source}/${key}`,
+        [
+          {
+            ...ctx,
+            source: opts.source as SourceId,
+            datasets: opts.dataset,
+            periods,
+            date,
+            build: opts.build,
+          } satisfies RefreshSourceInput,
+        ],
+        { source: opts.source, millesime: periods?.join(',') },
+      );
   if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
   return follow(app, handle, { quiet: opts.json });
 }
@@ -36,7 +56,9 @@ export async function refresh(app: App, opts: RefreshOptions, client?: Client): 
 /** `devenir build`: rebuilds staging → matched → published from the current lake and publishes. */
 export async function build(app: App, opts: { wait?: boolean; json?: boolean }): Promise<unknown> {
   const client = await app.client();
-  const handle = await startWorkflow(app, client, 'buildLayersWorkflow', `build/${new Date().toISOString()}`, [runContext(app.config)]);
+  const handle = await startWorkflow(app, client, 'buildLayersWorkflow', `build/${new Date().toISOString()}`, [
+    runContext(app.config),
+  ]);
   if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
   return follow(app, handle, { quiet: opts.json });
 }
@@ -50,17 +72,53 @@ export function millesimeRange(from: string, to: string): string[] {
     for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) out.push(`${y}_${y + 1}`);
     return out;
   }
-  if (single.test(from) && single.test(to)) return Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => String(Number(from) + i));
+  if (single.test(from) && single.test(to))
+    return Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => String(Number(from) + i));
   throw new UsageError(`--from ${from} --to ${to}: give two millésimes of the same form, YYYY or YYYY_YYYY`);
 }
 
 /** `devenir backfill`: replays millésimes of one source, a bounded number at a time. */
-export async function backfill(app: App, opts: { source: string; millesime?: string[]; from?: string; to?: string; parallelism?: string; dataset?: string[]; wait?: boolean; json?: boolean }): Promise<unknown> {
-  if (!SOURCE_IDS.includes(opts.source as SourceId)) throw new UsageError(`unknown source "${opts.source}"; sources: ${SOURCE_IDS.join(', ')}`);
-  const millesimes = opts.millesime?.length ? opts.millesime : opts.from && opts.to ? millesimeRange(opts.from, opts.to) : undefined;
-  if (!millesimes?.length) throw new UsageError('give the millésimes: --millesime 2020_2021 --millesime 2021_2022, or --from 2019_2020 --to 2021_2022');
+export async function backfill(
+  app: App,
+  opts: {
+    source: string;
+    millesime?: string[];
+    from?: string;
+    to?: string;
+    parallelism?: string;
+    dataset?: string[];
+    wait?: boolean;
+    json?: boolean;
+  },
+): Promise<unknown> {
+  if (!SOURCE_IDS.includes(opts.source as SourceId))
+    throw new UsageError(`unknown source "${opts.source}"; sources: ${SOURCE_IDS.join(', ')}`);
+  const millesimes = opts.millesime?.length
+    ? opts.millesime
+    : opts.from && opts.to
+      ? millesimeRange(opts.from, opts.to)
+      : undefined;
+  if (!millesimes?.length)
+    throw new UsageError(
+      'give the millésimes: --millesime 2020_2021 --millesime 2021_2022, or --from 2019_2020 --to 2021_2022',
+    );
   const client = await app.client();
-  const handle = await startWorkflow(app, client, 'backfillWorkflow', `backfill-run/${opts.source}/${millesimes.join('+')}`, [{ ...runContext(app.config), source: opts.source as SourceId, millesimes, datasets: opts.dataset, parallelism: Number(opts.parallelism ?? 2) }], { source: opts.source, millesime: millesimes.join(',') });
+  const handle = await startWorkflow(
+    app,
+    client,
+    'backfillWorkflow',
+    `backfill-run/${opts.source}/${millesimes.join('+')}`,
+    [
+      {
+        ...runContext(app.config),
+        source: opts.source as SourceId,
+        millesimes,
+        datasets: opts.dataset,
+        parallelism: Number(opts.parallelism ?? 2),
+      },
+    ],
+    { source: opts.source, millesime: millesimes.join(',') },
+  );
   if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
   return follow(app, handle, { quiet: opts.json });
 }

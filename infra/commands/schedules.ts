@@ -18,13 +18,17 @@ const ScheduleFile = z.object({
   catchupWindow: z.string(),
   overlap: Overlap,
   // Any subset of the sources (zod 4's record over an enum would demand every one of them).
-  sources: z.partialRecord(z.enum(SOURCE_IDS), z.object({ cron: z.string(), why: z.string().optional(), paused: z.boolean().optional() })),
+  sources: z.partialRecord(
+    z.enum(SOURCE_IDS),
+    z.object({ cron: z.string(), why: z.string().optional(), paused: z.boolean().optional() }),
+  ),
 });
 
 /** The schedule file: infra/schedules.yml, or DEVENIR_SCHEDULES_FILE. */
 export function loadSchedules(file = process.env.DEVENIR_SCHEDULES_FILE ?? DEFAULT_FILE) {
   const parsed = ScheduleFile.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new UsageError(`${file}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+  if (!parsed.success)
+    throw new UsageError(`${file}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
   return parsed.data;
 }
 
@@ -33,13 +37,28 @@ const scheduleId = (app: App, source: string) => `${app.config.temporal.taskQueu
 function options(app: App, source: SourceId, file: ReturnType<typeof loadSchedules>): ScheduleOptions {
   const entry = file.sources[source]!;
   const args: [RefreshSourceInput] = [{ ...runContext(app.config), source }];
-  const desired = { spec: { cronExpressions: [entry.cron], timezone: file.timezone }, overlap: file.overlap, catchupWindow: file.catchupWindow, args };
+  const desired = {
+    spec: { cronExpressions: [entry.cron], timezone: file.timezone },
+    overlap: file.overlap,
+    catchupWindow: file.catchupWindow,
+    args,
+  };
   const fingerprint = createHash('sha256').update(JSON.stringify(desired)).digest('hex').slice(0, 16);
   return {
     scheduleId: scheduleId(app, source),
     spec: desired.spec,
-    action: { type: 'startWorkflow', workflowType: 'refreshSourceWorkflow', taskQueue: runContext(app.config).queues.workflows, args, workflowId: `${app.config.temporal.taskQueuePrefix}/scheduled/refresh/${source}` },
-    policies: { overlap: ScheduleOverlapPolicy[file.overlap], catchupWindow: file.catchupWindow, pauseOnFailure: false },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'refreshSourceWorkflow',
+      taskQueue: runContext(app.config).queues.workflows,
+      args,
+      workflowId: `${app.config.temporal.taskQueuePrefix}/scheduled/refresh/${source}`,
+    },
+    policies: {
+      overlap: ScheduleOverlapPolicy[file.overlap],
+      catchupWindow: file.catchupWindow,
+      pauseOnFailure: false,
+    },
     memo: { devenirFingerprint: fingerprint, why: entry.why ?? '' },
     state: { paused: entry.paused ?? false, note: entry.why },
   };
@@ -53,7 +72,9 @@ export async function applySchedules(app: App, client?: Client) {
   for (const source of Object.keys(file.sources) as SourceId[]) {
     const wanted = options(app, source, file);
     const handle = client.schedule.getHandle(wanted.scheduleId);
-    const current = await handle.describe().catch((e) => (e instanceof ScheduleNotFoundError ? undefined : Promise.reject(e)));
+    const current = await handle
+      .describe()
+      .catch((e) => (e instanceof ScheduleNotFoundError ? undefined : Promise.reject(e)));
     if (!current) {
       await client.schedule.create(wanted);
       out.push({ schedule: wanted.scheduleId, cron: file.sources[source]!.cron, change: 'created' });
@@ -74,18 +95,29 @@ export async function listSchedules(app: App, client?: Client) {
   const out = [];
   for await (const s of client.schedule.list()) {
     if (!s.scheduleId.startsWith(`${app.config.temporal.taskQueuePrefix}/refresh/`)) continue;
-    out.push({ schedule: s.scheduleId, paused: s.state.paused, next: s.info.nextActionTimes[0]?.toISOString() ?? '', last: s.info.recentActions.at(-1)?.takenAt.toISOString() ?? '' });
+    out.push({
+      schedule: s.scheduleId,
+      paused: s.state.paused,
+      next: s.info.nextActionTimes[0]?.toISOString() ?? '',
+      last: s.info.recentActions.at(-1)?.takenAt.toISOString() ?? '',
+    });
   }
   return out.sort((a, b) => a.schedule.localeCompare(b.schedule));
 }
 
 function handleFor(app: App, client: Client, source: string) {
-  if (!SOURCE_IDS.includes(source as SourceId)) throw new UsageError(`unknown source "${source}"; sources: ${SOURCE_IDS.join(', ')}`);
+  if (!SOURCE_IDS.includes(source as SourceId))
+    throw new UsageError(`unknown source "${source}"; sources: ${SOURCE_IDS.join(', ')}`);
   return client.schedule.getHandle(scheduleId(app, source));
 }
 
 /** `devenir schedules pause|unpause|trigger <source>`. */
-export async function controlSchedule(app: App, verb: 'pause' | 'unpause' | 'trigger', source: string, client?: Client) {
+export async function controlSchedule(
+  app: App,
+  verb: 'pause' | 'unpause' | 'trigger',
+  source: string,
+  client?: Client,
+) {
   client ??= await app.client();
   const handle = handleFor(app, client, source);
   if (verb === 'pause') await handle.pause('paused with devenir schedules pause');
@@ -98,7 +130,8 @@ export async function controlSchedule(app: App, verb: 'pause' | 'unpause' | 'tri
 export async function backfillSchedule(app: App, source: string, from: string, to: string, client?: Client) {
   client ??= await app.client();
   const [start, end] = [new Date(from), new Date(to)];
-  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start > end) throw new UsageError('--from and --to take dates (YYYY-MM-DD or ISO times), --from first');
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start > end)
+    throw new UsageError('--from and --to take dates (YYYY-MM-DD or ISO times), --from first');
   const handle = handleFor(app, client, source);
   // BUFFER_ALL: every tick in the range runs (the schedule's SKIP would silently drop all but one).
   await handle.backfill({ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL });

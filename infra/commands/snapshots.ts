@@ -10,23 +10,48 @@ export async function listSnapshots(app: App, opts: { limit?: string }) {
   const lake = await app.lake();
   const tags = await lake.tags();
   const history = await lake.lakeLog.history(Number(opts.limit ?? 50));
-  return history.map((s) => ({ snapshot: s.snapshot_id, created_at: s.created_at, message: s.message, tables: Object.keys(s.tables).length, tags: tags.filter((t) => t.snapshot_id === s.snapshot_id).map((t) => t.name).join(',') }));
+  return history.map((s) => ({
+    snapshot: s.snapshot_id,
+    created_at: s.created_at,
+    message: s.message,
+    tables: Object.keys(s.tables).length,
+    tags: tags
+      .filter((t) => t.snapshot_id === s.snapshot_id)
+      .map((t) => t.name)
+      .join(','),
+  }));
 }
 
 /** `devenir snapshots show`: the tables of one snapshot with rows, files and snapshot ids. */
 export async function showSnapshot(app: App, opts: { snapshot?: string; tag?: string }) {
   const lake = await app.lake();
   const tables = await lake.tables(selector(opts));
-  return [...tables].map(([name, m]) => ({ table: name, table_snapshot: m.snapshot_id, rows: m.summary.rows, files: m.summary.files, millesimes: Object.keys(m.summary.partitions).join(','), checks_failed: m.checks.filter((c) => !c.passed).length }));
+  return [...tables].map(([name, m]) => ({
+    table: name,
+    table_snapshot: m.snapshot_id,
+    rows: m.summary.rows,
+    files: m.summary.files,
+    millesimes: Object.keys(m.summary.partitions).join(','),
+    checks_failed: m.checks.filter((c) => !c.passed).length,
+  }));
 }
 
 /** `devenir snapshots diff A B`: rows added, removed and changed per table and millésime. */
 export async function diff(app: App, from: string, to: string) {
-  if (!/^\d+$/.test(from) || !/^\d+$/.test(to)) throw new UsageError('diff takes two snapshot numbers, e.g. `devenir snapshots diff 3 4`');
+  if (!/^\d+$/.test(from) || !/^\d+$/.test(to))
+    throw new UsageError('diff takes two snapshot numbers, e.g. `devenir snapshots diff 3 4`');
   const models = await loadModels(TRANSFORMS_DIR);
   const keys = Object.fromEntries(models.map((m) => [m.id, m.contract.uniqueKey]));
   const diffs = await diffSnapshots(await app.lake(), Number(from), Number(to), app.config.workDir, keys);
-  return diffs.flatMap((d) => (d.partitions.length ? d.partitions : [{ millesime: '', added: 0, removed: 0 }]).map((p) => ({ table: d.table, millesime: p.millesime, added: p.added, removed: p.removed, changed: 'changed' in p ? p.changed : '' })));
+  return diffs.flatMap((d) =>
+    (d.partitions.length ? d.partitions : [{ millesime: '', added: 0, removed: 0 }]).map((p) => ({
+      table: d.table,
+      millesime: p.millesime,
+      added: p.added,
+      removed: p.removed,
+      changed: 'changed' in p ? p.changed : '',
+    })),
+  );
 }
 
 /** `devenir snapshots tag NAME [ID]`: freezes a snapshot (the current one by default) under a name. */
@@ -41,7 +66,8 @@ export async function tag(app: App, name: string, id?: string) {
 /** `devenir snapshots rollback ID|--tag`: a new snapshot pointing back at an older one's files. */
 export async function rollback(app: App, opts: { snapshot?: string; tag?: string }) {
   const sel = selector(opts);
-  if (sel.snapshot === undefined && !sel.tag) throw new UsageError('say where to roll back to: a snapshot number or --tag NAME');
+  if (sel.snapshot === undefined && !sel.tag)
+    throw new UsageError('say where to roll back to: a snapshot number or --tag NAME');
   const lake = await app.lake();
   const result = await lake.rollback(sel, `rollback/${sel.tag ?? sel.snapshot}/${new Date().toISOString()}`);
   return { snapshot: result.snapshot?.snapshot_id, committed: result.committed, tables: result.tables.length };

@@ -22,7 +22,14 @@ export async function start(app: App): Promise<void> {
     const client = await app.client();
     // The simulators serve the millésimes of the bundled sample; a real service is asked for its defaults.
     const periods = embedded.simulators ? sampleMillesimes() : undefined;
-    const handle = await startWorkflow(app, client, 'refreshAllWorkflow', `refresh/all/${date}`, [{ ...runContext(app.config), date, periods }], { source: 'all', millesime: periods?.join(',') });
+    const handle = await startWorkflow(
+      app,
+      client,
+      'refreshAllWorkflow',
+      `refresh/all/${date}`,
+      [{ ...runContext(app.config), date, periods }],
+      { source: 'all', millesime: periods?.join(',') },
+    );
     process.stderr.write(`refresh-all started: ${workflowUrl(app.config, handle.workflowId)}\n`);
     result = await follow<RefreshAllResult>(app, handle);
   } finally {
@@ -31,15 +38,38 @@ export async function start(app: App): Promise<void> {
   const newObjects = (await countDataObjects(app)) - objectsBefore;
   const out = process.stdout;
   out.write('\n');
-  printRows(['source', 'rows', 'requests'], result.sources.map((s) => ({ ...s })), 'table');
+  printRows(
+    ['source', 'rows', 'requests'],
+    result.sources.map((s) => ({ ...s })),
+    'table',
+  );
   if (result.committed) out.write(`\nPublished lake snapshot ${result.snapshotId} (${newObjects} new data files).\n`);
-  else out.write(`\nNothing changed upstream: snapshot ${result.snapshotId ?? before} is still current, no new data files written.\n`);
+  else
+    out.write(
+      `\nNothing changed upstream: snapshot ${result.snapshotId ?? before} is still current, no new data files written.\n`,
+    );
   const tables = await lake.tables();
-  printRows(['table', 'rows', 'millesimes'], [...tables].filter(([n]) => n.startsWith('published.')).map(([name, m]) => ({ table: name, rows: m.summary.rows, millesimes: Object.keys(m.summary.partitions).filter(Boolean).join(' ') })), 'table');
+  printRows(
+    ['table', 'rows', 'millesimes'],
+    [...tables]
+      .filter(([n]) => n.startsWith('published.'))
+      .map(([name, m]) => ({
+        table: name,
+        rows: m.summary.rows,
+        millesimes: Object.keys(m.summary.partitions).filter(Boolean).join(' '),
+      })),
+    'table',
+  );
   out.write('\nCoverage of the catalogues by InserJeunes / InserSup figures (published.couverture):\n');
-  const coverage = await runQuery(lake, `select catalogue, couverture, sum(nb_formations)::integer as formations from published.couverture group by all order by catalogue, couverture`, {}, app.config.workDir);
+  const coverage = await runQuery(
+    lake,
+    `select catalogue, couverture, sum(nb_formations)::integer as formations from published.couverture group by all order by catalogue, couverture`,
+    {},
+    app.config.workDir,
+  );
   printRows(coverage.columns, coverage.rows, 'table');
-  const catalog = lake.store.localPath('_meta/catalog/devenir.duckdb') ?? `${lake.store.root}/_meta/catalog/devenir.duckdb`;
+  const catalog =
+    lake.store.localPath('_meta/catalog/devenir.duckdb') ?? `${lake.store.root}/_meta/catalog/devenir.duckdb`;
   out.write(`
 Lake:          ${lake.store.root}
 Analysts:      duckdb -c "attach '${catalog}' as devenir (read_only); select * from devenir.published.couverture"

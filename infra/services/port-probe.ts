@@ -29,6 +29,7 @@ export function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: numb
 /** Throws one clear sentence when a port we are about to bind is already taken on loopback. */
 export async function assertPortsFree(ports: number[], advice: string): Promise<void> {
   for (const port of ports) {
-    if (await isPortOpen('127.0.0.1', port)) throw new ServiceError(`Port ${port} is in use by another program; ${advice}.`);
+    if (await isPortOpen('127.0.0.1', port))
+      throw new ServiceError(`Port ${port} is in use by another program; ${advice}.`);
   }
 }

@@ -55,7 +55,8 @@ export async function ensureBucket(client: S3Client, bucket: string, log: Logger
     log.info({ bucket }, 'created S3 bucket');
   }
   const { Status } = await client.send(new GetBucketVersioningCommand({ Bucket: bucket }));
-  if (Status !== undefined) log.warn({ bucket, versioning: Status }, 'bucket versioning is not off: conditional writes may be unreliable');
+  if (Status !== undefined)
+    log.warn({ bucket, versioning: Status }, 'bucket versioning is not off: conditional writes may be unreliable');
   return created;
 }
 

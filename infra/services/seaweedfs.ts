@@ -26,7 +26,12 @@ export interface SeaweedfsPorts {
 /** Ports of the local SeaweedFS, from DEVENIR_SEAWEEDFS_{MASTER,VOLUME,FILER,S3}_PORT or the defaults. */
 export function seaweedfsPorts(env: NodeJS.ProcessEnv = process.env): SeaweedfsPorts {
   const port = (name: string, fallback: number) => portFromEnv(env, `DEVENIR_SEAWEEDFS_${name}_PORT`, fallback, 55_535);
-  return { master: port('MASTER', 9333), volume: port('VOLUME', 18080), filer: port('FILER', 18888), s3: port('S3', 8333) };
+  return {
+    master: port('MASTER', 9333),
+    volume: port('VOLUME', 18080),
+    filer: port('FILER', 18888),
+    s3: port('S3', 8333),
+  };
 }
 
 /** Every TCP port the server binds (HTTP and gRPC), for the "port in use" check. */
@@ -56,7 +61,14 @@ export interface StartSeaweedfsInput {
 }
 
 /** Starts `weed server` (master, volume, filer, S3 gateway) detached on loopback, waits for ListBuckets, then makes the bucket writable. */
-export async function startSeaweedfs({ home, weedBin, ports, bucket, log, timeoutMs = 60_000 }: StartSeaweedfsInput): Promise<ServiceRecord> {
+export async function startSeaweedfs({
+  home,
+  weedBin,
+  ports,
+  bucket,
+  log,
+  timeoutMs = 60_000,
+}: StartSeaweedfsInput): Promise<ServiceRecord> {
   const paths = servicePaths(home);
   const s3 = seaweedfsCoordinates(ports, bucket);
   fs.mkdirSync(paths.seaweedfs.dataDir, { recursive: true });
@@ -77,17 +89,28 @@ export async function startSeaweedfs({ home, weedBin, ports, bucket, log, timeou
     `-ip=${SEAWEEDFS_HOST}`,
     `-ip.bind=${SEAWEEDFS_HOST}`,
     `-dir=${paths.seaweedfs.dataDir}`,
-    `-master.port=${ports.master}`, `-master.port.grpc=${grpc(ports.master)}`,
-    `-volume.port=${ports.volume}`, `-volume.port.grpc=${grpc(ports.volume)}`,
-    '-filer', `-filer.port=${ports.filer}`, `-filer.port.grpc=${grpc(ports.filer)}`,
-    '-s3', `-s3.port=${ports.s3}`, `-s3.port.grpc=${grpc(ports.s3)}`,
+    `-master.port=${ports.master}`,
+    `-master.port.grpc=${grpc(ports.master)}`,
+    `-volume.port=${ports.volume}`,
+    `-volume.port.grpc=${grpc(ports.volume)}`,
+    '-filer',
+    `-filer.port=${ports.filer}`,
+    `-filer.port.grpc=${grpc(ports.filer)}`,
+    '-s3',
+    `-s3.port=${ports.s3}`,
+    `-s3.port.grpc=${grpc(ports.s3)}`,
     `-s3.config=${paths.seaweedfs.s3ConfigFile}`,
     // Small, lazily grown volumes (no GB preallocation); as many as the disk allows, so new buckets never run out.
-    '-master.volumeSizeLimitMB=64', '-volume.max=0',
+    '-master.volumeSizeLimitMB=64',
+    '-volume.max=0',
     // Single master: do not replay raft state at start (a resumed one waits ~17 s for an election it cannot lose).
     '-master.resumeState=false',
     // Off: the Iceberg and Lance catalogs (ports 8181/9101), the IAM API, telemetry, the 10 s stop delay.
-    '-s3.port.iceberg=0', '-s3.port.lance=0', '-s3.iam=false', '-master.telemetry=false', '-volume.preStopSeconds=0',
+    '-s3.port.iceberg=0',
+    '-s3.port.lance=0',
+    '-s3.iam=false',
+    '-master.telemetry=false',
+    '-volume.preStopSeconds=0',
   ];
   const started = Date.now();
   const record = spawnService({

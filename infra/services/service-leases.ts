@@ -22,7 +22,12 @@ export function serviceLeases(servicesDir: string) {
   };
   /** Leases of live processes (files of dead ones are removed). */
   const liveLeases = (): number[] => {
-    const pids = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^\d+\.lease$/.test(f)).map((f) => Number.parseInt(f, 10)) : [];
+    const pids = fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => /^\d+\.lease$/.test(f))
+          .map((f) => Number.parseInt(f, 10))
+      : [];
     return pids.filter((pid) => {
       if (isAlive(pid)) return true;
       fs.rmSync(path.join(dir, `${pid}.lease`), { force: true });

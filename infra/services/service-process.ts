@@ -110,7 +110,9 @@ export async function waitUntilHealthy({ record, check, timeoutMs = 60_000 }: Wa
     }
     if (Date.now() > deadline) {
       const why = lastError ? ` (last error: ${lastError})` : '';
-      throw new ServiceError(`${record.name} did not answer on ${record.address} within ${Math.round(timeoutMs / 1000)} s${why}; see ${record.logFile}.`);
+      throw new ServiceError(
+        `${record.name} did not answer on ${record.address} within ${Math.round(timeoutMs / 1000)} s${why}; see ${record.logFile}.`,
+      );
     }
     await sleep(250);
   }

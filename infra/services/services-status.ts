@@ -27,10 +27,20 @@ export async function servicesStatus(config: Config, env: NodeJS.ProcessEnv = pr
   return [
     config.temporal.address
       ? { name: 'temporal', state: 'external', address: config.temporal.address }
-      : local('temporal', paths.temporal.pidFile, paths.temporal.logFile, `${TEMPORAL_HOST}:${temporalPorts(env).port}`),
+      : local(
+          'temporal',
+          paths.temporal.pidFile,
+          paths.temporal.logFile,
+          `${TEMPORAL_HOST}:${temporalPorts(env).port}`,
+        ),
     s3
       ? { name: 'seaweedfs', state: 'external', address: s3.endpoint }
-      : local('seaweedfs', paths.seaweedfs.pidFile, paths.seaweedfs.logFile, `http://${SEAWEEDFS_HOST}:${seaweedfsPorts(env).s3}`),
+      : local(
+          'seaweedfs',
+          paths.seaweedfs.pidFile,
+          paths.seaweedfs.logFile,
+          `http://${SEAWEEDFS_HOST}:${seaweedfsPorts(env).s3}`,
+        ),
   ];
 }
 
@@ -39,7 +49,9 @@ export function externalS3(config: Config): S3Coordinates | undefined {
   const { endpoint, accessKeyId, secretAccessKey, region } = config.s3;
   if (endpoint === undefined) return undefined;
   if (!accessKeyId || !secretAccessKey) {
-    throw new ServiceError(`AWS_ENDPOINT_URL_S3 is set to ${endpoint} without AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; set both, or unset the endpoint to use the local SeaweedFS.`);
+    throw new ServiceError(
+      `AWS_ENDPOINT_URL_S3 is set to ${endpoint} without AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; set both, or unset the endpoint to use the local SeaweedFS.`,
+    );
   }
   return { endpoint, accessKeyId, secretAccessKey, region, bucket: lakeBucket(config) ?? 'devenir' };
 }
@@ -48,4 +60,3 @@ export function externalS3(config: Config): S3Coordinates | undefined {
 export function lakeBucket(config: Config): string | undefined {
   return isS3Lake(config) ? new URL(config.lake).hostname : undefined;
 }
-

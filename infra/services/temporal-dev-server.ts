@@ -18,7 +18,10 @@ export interface TemporalPorts {
 
 /** Ports of the local dev server, from the environment or the defaults. */
 export function temporalPorts(env: NodeJS.ProcessEnv = process.env): TemporalPorts {
-  return { port: portFromEnv(env, 'DEVENIR_TEMPORAL_PORT', 7233), uiPort: portFromEnv(env, 'DEVENIR_TEMPORAL_UI_PORT', 8233) };
+  return {
+    port: portFromEnv(env, 'DEVENIR_TEMPORAL_PORT', 7233),
+    uiPort: portFromEnv(env, 'DEVENIR_TEMPORAL_UI_PORT', 8233),
+  };
 }
 
 export interface StartTemporalInput {
@@ -30,17 +33,30 @@ export interface StartTemporalInput {
 }
 
 /** Starts `temporal server start-dev` detached on loopback (SQLite state under <home>/services) and waits until it serves. */
-export async function startTemporalDevServer({ home, temporalBin, ports, log, timeoutMs = 60_000 }: StartTemporalInput): Promise<ServiceRecord> {
+export async function startTemporalDevServer({
+  home,
+  temporalBin,
+  ports,
+  log,
+  timeoutMs = 60_000,
+}: StartTemporalInput): Promise<ServiceRecord> {
   const paths = servicePaths(home);
   const address = `${TEMPORAL_HOST}:${ports.port}`;
   const args = [
-    'server', 'start-dev',
-    '--ip', TEMPORAL_HOST,
-    '--port', String(ports.port),
-    '--ui-port', String(ports.uiPort),
-    '--db-filename', paths.temporal.dbFile,
-    '--log-level', 'warn',
-    '--namespace', 'default',
+    'server',
+    'start-dev',
+    '--ip',
+    TEMPORAL_HOST,
+    '--port',
+    String(ports.port),
+    '--ui-port',
+    String(ports.uiPort),
+    '--db-filename',
+    paths.temporal.dbFile,
+    '--log-level',
+    'warn',
+    '--namespace',
+    'default',
     '--ui-disable-news-fetch',
     ...Object.entries(DEVENIR_SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
@@ -60,7 +76,10 @@ export async function startTemporalDevServer({ home, temporalBin, ports, log, ti
   });
   log.info({ pid: record.pid, address, log: record.logFile }, 'starting Temporal dev server');
   await waitUntilHealthy({ record, check: () => isTemporalHealthy(address), timeoutMs });
-  log.info({ address, uiUrl: `http://${TEMPORAL_HOST}:${ports.uiPort}`, ms: Date.now() - started }, 'Temporal dev server ready');
+  log.info(
+    { address, uiUrl: `http://${TEMPORAL_HOST}:${ports.uiPort}`, ms: Date.now() - started },
+    'Temporal dev server ready',
+  );
   return record;
 }
 

@@ -34,7 +34,13 @@ const NATURE_RULES: [RegExp, string][] = [
   [/lyc[ée]e/i, '306'],
   [/coll[èe]ge/i, '340'],
 ];
-const NATURE_BY_ORIGIN: Record<string, string> = { 'depp-pro': '320', 'depp-apprentissage': '605', catalogue: '605', parcoursup: '400', insersup: '523' };
+const NATURE_BY_ORIGIN: Record<string, string> = {
+  'depp-pro': '320',
+  'depp-apprentissage': '605',
+  catalogue: '605',
+  parcoursup: '400',
+  insersup: '523',
+};
 
 function natureOf(facts: EtabFacts): string {
   if (facts.nature) return facts.nature;
@@ -43,7 +49,12 @@ function natureOf(facts: EtabFacts): string {
 }
 
 const upperAscii = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase();
-const NIVEAUX: Record<string, string> = { '1': 'UAI célibataire', '2': 'UAI mère', '3': 'UAI fille', '4': 'UAI mère et fille' };
+const NIVEAUX: Record<string, string> = {
+  '1': 'UAI célibataire',
+  '2': 'UAI mère',
+  '3': 'UAI fille',
+  '4': 'UAI mère et fille',
+};
 
 let extract: AcceExtract | undefined;
 
@@ -60,8 +71,13 @@ export function acceExtract(): AcceExtract {
   const attributes = real.columns.slice(1);
   const byUai = new Map<string, Row>(real.rows.map((r) => [r.numero_uai, r]));
   // The link files describe the linked établissement with the same 61 attributes: real ACCE rows too.
-  for (const [rows, key] of [[mere.rows, 'numero_uai_mere'], [fille.rows, 'numero_uai_fille']] as const) {
-    for (const r of rows) if (!byUai.has(r[key])) byUai.set(r[key], { numero_uai: r[key], ...Object.fromEntries(attributes.map((c) => [c, r[c]])) });
+  for (const [rows, key] of [
+    [mere.rows, 'numero_uai_mere'],
+    [fille.rows, 'numero_uai_fille'],
+  ] as const) {
+    for (const r of rows)
+      if (!byUai.has(r[key]))
+        byUai.set(r[key], { numero_uai: r[key], ...Object.fromEntries(attributes.map((c) => [c, r[c]])) });
   }
   const departements = new Map(readReferenceCsv('acce_annuaire/departements.csv').map((d) => [d.prefixe_uai, d]));
   const academies = new Map(readReferenceCsv('acce_annuaire/academies.csv').map((a) => [a.academie, a]));
@@ -78,21 +94,50 @@ export function acceExtract(): AcceExtract {
     const niveau = mothers.has(uai) ? (f.mother ? '4' : '2') : f.mother ? '3' : '1';
     const row: Row = Object.fromEntries(real.columns.map((c) => [c, '']));
     Object.assign(row, {
-      numero_uai: uai, nature_uai: nature?.nature_uai ?? '', nature_uai_libe: nature?.nature_uai_libe ?? '', type_uai: nature?.type_uai ?? '', type_uai_libe: nature?.type_uai_libe ?? '',
-      etat_etablissement: '1', etat_etablissement_libe: 'Ouvert', secteur_public_prive: f.secteur ?? '', secteur_public_prive_libe: f.secteur === 'PU' ? 'Public' : f.secteur === 'PR' ? 'Privé' : '',
-      ministere_tutelle: f.educationNationale ? '06' : '', ministere_tutelle_libe: f.educationNationale ? "ministère de l'éducation nationale" : '',
-      niveau_uai: niveau, niveau_uai_libe: NIVEAUX[niveau], commune: f.communeCode ?? '', commune_libe: f.communeName ?? '',
-      academie: dep?.academie ?? '', academie_libe: aca?.academie_libe ?? '', pays: dep?.pays ?? '', pays_libe: dep?.pays_libe ?? '',
-      departement_insee_3: dep?.departement_insee_3 ?? '', departement_insee_3_libe: dep?.departement_insee_3_libe ?? '',
-      denomination_principale: upperAscii(nature?.nature_uai_libe ?? ''), appellation_officielle: f.name ?? '', numero_siren_siret_uai: f.siret ?? '',
-      date_ouverture: f.opened ?? '', date_derniere_mise_a_jour: f.updated ?? '', adresse_uai: f.address ?? '', code_postal_uai: f.postalCode ?? '',
-      localite_acheminement_uai: upperAscii(f.locality ?? f.communeName ?? ''), numero_telephone_uai: f.phone ?? '', mel_uai: f.mail ?? '', site_web: f.web ?? '',
-      coordonnee_x: f.x ?? '', coordonnee_y: f.y ?? '',
+      numero_uai: uai,
+      nature_uai: nature?.nature_uai ?? '',
+      nature_uai_libe: nature?.nature_uai_libe ?? '',
+      type_uai: nature?.type_uai ?? '',
+      type_uai_libe: nature?.type_uai_libe ?? '',
+      etat_etablissement: '1',
+      etat_etablissement_libe: 'Ouvert',
+      secteur_public_prive: f.secteur ?? '',
+      secteur_public_prive_libe: f.secteur === 'PU' ? 'Public' : f.secteur === 'PR' ? 'Privé' : '',
+      ministere_tutelle: f.educationNationale ? '06' : '',
+      ministere_tutelle_libe: f.educationNationale ? "ministère de l'éducation nationale" : '',
+      niveau_uai: niveau,
+      niveau_uai_libe: NIVEAUX[niveau],
+      commune: f.communeCode ?? '',
+      commune_libe: f.communeName ?? '',
+      academie: dep?.academie ?? '',
+      academie_libe: aca?.academie_libe ?? '',
+      pays: dep?.pays ?? '',
+      pays_libe: dep?.pays_libe ?? '',
+      departement_insee_3: dep?.departement_insee_3 ?? '',
+      departement_insee_3_libe: dep?.departement_insee_3_libe ?? '',
+      denomination_principale: upperAscii(nature?.nature_uai_libe ?? ''),
+      appellation_officielle: f.name ?? '',
+      numero_siren_siret_uai: f.siret ?? '',
+      date_ouverture: f.opened ?? '',
+      date_derniere_mise_a_jour: f.updated ?? '',
+      adresse_uai: f.address ?? '',
+      code_postal_uai: f.postalCode ?? '',
+      localite_acheminement_uai: upperAscii(f.locality ?? f.communeName ?? ''),
+      numero_telephone_uai: f.phone ?? '',
+      mel_uai: f.mail ?? '',
+      site_web: f.web ?? '',
+      coordonnee_x: f.x ?? '',
+      coordonnee_y: f.y ?? '',
     });
     byUai.set(uai, row);
   }
   const etablissements = [...byUai.values()];
-  const link = (from: string, to: string, type: string, key: string): Row => ({ numero_uai_trouve: from, [key]: to, type_rattachement: type, ...Object.fromEntries(attributes.map((c) => [c, byUai.get(to)![c]])) });
+  const link = (from: string, to: string, type: string, key: string): Row => ({
+    numero_uai_trouve: from,
+    [key]: to,
+    type_rattachement: type,
+    ...Object.fromEntries(attributes.map((c) => [c, byUai.get(to)![c]])),
+  });
   const links = [...facts.entries()].flatMap(([uai, f]) => (f.mother ? [{ daughter: uai, ...f.mother }] : []));
   extract = {
     columns: real.columns,

@@ -13,7 +13,11 @@ function member(name: string): { columns: string[]; rows: Record<string, string>
   return undefined;
 }
 
-const notFound: SimResponse = { status: 404, headers: { 'content-type': 'text/html; charset=ISO-8859-1' }, body: '<html><body><h1>Not Found</h1></body></html>' };
+const notFound: SimResponse = {
+  status: 404,
+  headers: { 'content-type': 'text/html; charset=ISO-8859-1' },
+  body: '<html><body><h1>Not Found</h1></body></html>',
+};
 
 /**
  * ACCE (DEPP) extraction files, `;`-separated Windows-1252 CSV with the real 62/64-column headers, at
@@ -31,7 +35,10 @@ export const acceSimulator: SourceSimulator = {
     const text = formatCsv(rows, { delimiter: ';', quoted: true, columns: faulted ? undefined : file.columns });
     return {
       status: 200,
-      headers: { 'content-type': 'text/csv; charset=ISO-8859-1', 'content-disposition': `attachment; filename="${match![1]}.csv"` },
+      headers: {
+        'content-type': 'text/csv; charset=ISO-8859-1',
+        'content-disposition': `attachment; filename="${match![1]}.csv"`,
+      },
       body: iconv.encode(text, 'win1252'),
     };
   },

@@ -14,7 +14,10 @@ interface Table {
 const SOURCES: Record<string, { csv: string; encoding: 'utf-8' | 'windows-1252' } | { json: string }> = {
   N_FORMATION_DIPLOME: { csv: 'bcn/N_FORMATION_DIPLOME.csv', encoding: 'windows-1252' },
   V_FORMATION_DIPLOME: { csv: 'bcn/V_FORMATION_DIPLOME.csv', encoding: 'utf-8' },
-  N_FORMATION_DIPLOME_ENQUETE_51: { csv: 'bcn/bcn_export_with_labels/N_FORMATION_DIPLOME_ENQUETE_51.csv', encoding: 'utf-8' },
+  N_FORMATION_DIPLOME_ENQUETE_51: {
+    csv: 'bcn/bcn_export_with_labels/N_FORMATION_DIPLOME_ENQUETE_51.csv',
+    encoding: 'utf-8',
+  },
   N_MEF: { csv: 'bcn/N_MEF.csv', encoding: 'utf-8' },
   N_NIVEAU_FORMATION_DIPLOME: { json: 'bcn/bcn_api_json/N_NIVEAU_FORMATION_DIPLOME.json' },
   N_DIPLOME_SISE: { json: 'bcn/bcn_api_json/N_DIPLOME_SISE_1row.json' },
@@ -42,7 +45,8 @@ function apiValue(column: string, value: string): Value {
   if (value === '') return null;
   const date = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(value);
   if (column.startsWith('date_') && date) return `${date[3]}-${date[2]}-${date[1]} 00:00:00`;
-  if ((column === 'date_premiere_session' || column === 'date_derniere_session') && /^\d+$/.test(value)) return Number(value);
+  if ((column === 'date_premiere_session' || column === 'date_derniere_session') && /^\d+$/.test(value))
+    return Number(value);
   return value;
 }
 
@@ -51,7 +55,10 @@ function table(name: string): Table | undefined {
   if (!source) return undefined;
   let t = tables.get(name);
   if (!t) {
-    t = 'json' in source ? { rows: (JSON.parse(readSample(source.json).toString('utf8')) as { data: Record<string, Value>[] }).data } : fromCsv(source.csv, source.encoding);
+    t =
+      'json' in source
+        ? { rows: (JSON.parse(readSample(source.json).toString('utf8')) as { data: Record<string, Value>[] }).data }
+        : fromCsv(source.csv, source.encoding);
     tables.set(name, t);
   }
   return t;
@@ -71,16 +78,33 @@ function nomenclature(req: SimRequest, name: string): SimResponse {
   if (!t) return jsonError(404, `nomenclature ${name} inconnue`);
   const data = applyColumnFaults(t.rows, req.shapeFaults);
   const sendAt = new Date().toISOString().slice(0, 19).replace('T', ' ');
-  return { status: 200, body: { data, metadata: { nomenclature: name, length: data.length, lengthTotal: data.length, send_at: sendAt } } };
+  return {
+    status: 200,
+    body: { data, metadata: { nomenclature: name, length: data.length, lengthTotal: data.length, send_at: sendAt } },
+  };
 }
 
 function exportCsv(req: SimRequest): SimResponse {
   const name = req.query.get('n') ?? '';
   const t = table(name);
-  if (!t) return { status: 404, headers: { 'content-type': 'text/html; charset=ISO-8859-1' }, body: '<html><body>Table inconnue</body></html>' };
-  const rows = applyColumnFaults(t.rows, req.shapeFaults).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toUpperCase(), csvValue(v as Value)])));
+  if (!t)
+    return {
+      status: 404,
+      headers: { 'content-type': 'text/html; charset=ISO-8859-1' },
+      body: '<html><body>Table inconnue</body></html>',
+    };
+  const rows = applyColumnFaults(t.rows, req.shapeFaults).map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toUpperCase(), csvValue(v as Value)])),
+  );
   const text = formatCsv(rows, { delimiter: req.query.get('separator') ?? ';', quoted: false });
-  return { status: 200, headers: { 'content-type': 'text/csv; charset=ISO-8859-1', 'content-disposition': `attachment; filename="${name}.csv"` }, body: iconv.encode(text, 'win1252') };
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'text/csv; charset=ISO-8859-1',
+      'content-disposition': `attachment; filename="${name}.csv"`,
+    },
+    body: iconv.encode(text, 'win1252'),
+  };
 }
 
 /**

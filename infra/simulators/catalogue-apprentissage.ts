@@ -38,10 +38,17 @@ function entity(req: SimRequest, name: 'formations' | 'etablissements'): SimResp
   }
   const page = Number(req.query.get('page') ?? 1);
   const limit = Number(req.query.get('limit') ?? 10);
-  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(limit) || limit < 1 || limit > 1000) return jsonError(400, 'page >= 1 and 1 <= limit <= 1000 expected');
+  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(limit) || limit < 1 || limit > 1000)
+    return jsonError(400, 'page >= 1 and 1 <= limit <= 1000 expected');
   const all = catalogueData()[name].filter((r) => matches(r, query));
   const items = applyColumnFaults(all.slice((page - 1) * limit, page * limit), req.shapeFaults);
-  return { status: 200, body: { [name]: items, pagination: { page, resultats_par_page: limit, nombre_de_page: Math.ceil(all.length / limit), total: all.length } } };
+  return {
+    status: 200,
+    body: {
+      [name]: items,
+      pagination: { page, resultats_par_page: limit, nombre_de_page: Math.ceil(all.length / limit), total: all.length },
+    },
+  };
 }
 
 /**
@@ -60,9 +67,16 @@ export const catalogueApprentissageSimulator: SourceSimulator = {
       } catch {
         return jsonError(400, 'body must be JSON {username, password}');
       }
-      if (body.username !== DEV_USER || body.password !== DEV_PASSWORD) return jsonError(401, 'Identifiant ou mot de passe invalide');
+      if (body.username !== DEV_USER || body.password !== DEV_PASSWORD)
+        return jsonError(401, 'Identifiant ou mot de passe invalide');
       const sid = sessions.issue('s%3Acatalogue');
-      return { status: 200, headers: { 'set-cookie': `${COOKIE}=${sid}; Path=/; Expires=${new Date(Date.now() + 6 * 3600_000).toUTCString()}; HttpOnly; SameSite=Strict` }, body: { username: DEV_USER, permissions: {} } };
+      return {
+        status: 200,
+        headers: {
+          'set-cookie': `${COOKIE}=${sid}; Path=/; Expires=${new Date(Date.now() + 6 * 3600_000).toUTCString()}; HttpOnly; SameSite=Strict`,
+        },
+        body: { username: DEV_USER, permissions: {} },
+      };
     }
     if (req.method === 'GET' && req.path === '/entity/formations') return entity(req, 'formations');
     if (req.method === 'GET' && req.path === '/entity/etablissements') return entity(req, 'etablissements');

@@ -11,7 +11,12 @@ interface Index {
 }
 
 /** Lookup parameter → accepted code shape. */
-const PARAMS = { code_certifinfo: /^[0-9]+$/, code_rncp: /^(RNCP)?[0-9]+$/, code_scolarite: /^[0-9A-Z]{8}$/, code_sise: /^[0-9A-Z]{7}$/ } as const;
+const PARAMS = {
+  code_certifinfo: /^[0-9]+$/,
+  code_rncp: /^(RNCP)?[0-9]+$/,
+  code_scolarite: /^[0-9A-Z]{8}$/,
+  code_sise: /^[0-9A-Z]{7}$/,
+} as const;
 const orNull = (v: string | undefined) => (v ? v : null);
 let index: Index | undefined;
 
@@ -21,29 +26,68 @@ let index: Index | undefined;
  * code that BCN N_FORMATION_DIPLOME_ENQUETE_51 gives its CFD.
  */
 function build(): Index {
-  const sise = new Map(readSampleCsv('bcn/bcn_export_with_labels/N_FORMATION_DIPLOME_ENQUETE_51.csv', { delimiter: ';', encoding: 'utf-8', quoted: false }).rows.filter((r) => r.DIPLOME_SISE).map((r) => [r.FORMATION_DIPLOME, r.DIPLOME_SISE]));
+  const sise = new Map(
+    readSampleCsv('bcn/bcn_export_with_labels/N_FORMATION_DIPLOME_ENQUETE_51.csv', {
+      delimiter: ';',
+      encoding: 'utf-8',
+      quoted: false,
+    })
+      .rows.filter((r) => r.DIPLOME_SISE)
+      .map((r) => [r.FORMATION_DIPLOME, r.DIPLOME_SISE]),
+  );
   const rows = certifInfoRows();
   const successors = new Map<string, string[]>();
-  for (const r of rows) if (r.Code_Ancien_Diplome) successors.set(r.Code_Ancien_Diplome, [...(successors.get(r.Code_Ancien_Diplome) ?? []), r.Code_Diplome]);
+  for (const r of rows)
+    if (r.Code_Ancien_Diplome)
+      successors.set(r.Code_Ancien_Diplome, [...(successors.get(r.Code_Ancien_Diplome) ?? []), r.Code_Diplome]);
   const all = rows.map((r): Certification => ({
-    code_certifinfo: r.Code_Diplome, intitule: r.Libelle_Diplome, type_diplome: orNull(r.Libelle_Type_Diplome), code_type_diplome: orNull(r.code_type_diplome),
-    niveau_europeen: orNull(r.Code_Niveau_Europeen), code_rncp: r.Code_RNCP ? `RNCP${r.Code_RNCP}` : null, code_rs: r.Code_RS ? `RS${r.Code_RS}` : null,
-    code_scolarite: orNull(r['Code_Scolarité']), code_sise: sise.get(r['Code_Scolarité']) ?? null, code_ideo: orNull(r.codeIdeo2),
-    etat: r.Etat, etat_libelle: r.Etat_Libelle, date_maj: orNull(r.Date_MaJ), annee_premiere_session: orNull(r.Annee_Premiere_Session), annee_derniere_session: orNull(r.Annee_Derniere_Session),
-    certificateur: orNull(r.certificateur), valideur: orNull(r.valideur), code_nsf: orNull(r.Code_Nsf), code_formacode: orNull(r.Code_FormaCode),
+    code_certifinfo: r.Code_Diplome,
+    intitule: r.Libelle_Diplome,
+    type_diplome: orNull(r.Libelle_Type_Diplome),
+    code_type_diplome: orNull(r.code_type_diplome),
+    niveau_europeen: orNull(r.Code_Niveau_Europeen),
+    code_rncp: r.Code_RNCP ? `RNCP${r.Code_RNCP}` : null,
+    code_rs: r.Code_RS ? `RS${r.Code_RS}` : null,
+    code_scolarite: orNull(r['Code_Scolarité']),
+    code_sise: sise.get(r['Code_Scolarité']) ?? null,
+    code_ideo: orNull(r.codeIdeo2),
+    etat: r.Etat,
+    etat_libelle: r.Etat_Libelle,
+    date_maj: orNull(r.Date_MaJ),
+    annee_premiere_session: orNull(r.Annee_Premiere_Session),
+    annee_derniere_session: orNull(r.Annee_Derniere_Session),
+    certificateur: orNull(r.certificateur),
+    valideur: orNull(r.valideur),
+    code_nsf: orNull(r.Code_Nsf),
+    code_formacode: orNull(r.Code_FormaCode),
     codes_rome: [r.Code_Rome_1, r.Code_Rome_2, r.Code_Rome_3, r.Code_Rome_4, r.Code_Rome_5].filter(Boolean),
-    code_certifinfo_ancien: orNull(r.Code_Ancien_Diplome), intitule_ancien: orNull(r['Intitulé_Ancien_Diplome']), code_rncp_ancien: r.Code_Ancien_RNCP ? `RNCP${r.Code_Ancien_RNCP}` : null,
-    code_scolarite_ancien: orNull(r['Code_Ancien_Scolarité']), etat_ancien_libelle: orNull(r.Etat_Ancien_Diplome_Libelle),
+    code_certifinfo_ancien: orNull(r.Code_Ancien_Diplome),
+    intitule_ancien: orNull(r['Intitulé_Ancien_Diplome']),
+    code_rncp_ancien: r.Code_Ancien_RNCP ? `RNCP${r.Code_Ancien_RNCP}` : null,
+    code_scolarite_ancien: orNull(r['Code_Ancien_Scolarité']),
+    etat_ancien_libelle: orNull(r.Etat_Ancien_Diplome_Libelle),
     // Like the RCO's `Code Certifinfo remplaçant`, one code: the most recent successor (highest code); all of them in the list.
-    code_certifinfo_nouveau: (successors.get(r.Code_Diplome) ?? []).reduce<string | null>((a, b) => (a === null || Number(b) > Number(a) ? b : a), null),
+    code_certifinfo_nouveau: (successors.get(r.Code_Diplome) ?? []).reduce<string | null>(
+      (a, b) => (a === null || Number(b) > Number(a) ? b : a),
+      null,
+    ),
     codes_certifinfo_nouveaux: successors.get(r.Code_Diplome) ?? [],
   }));
   const group = (key: string) => {
     const map = new Map<string, Certification[]>();
-    for (const c of all) if (typeof c[key] === 'string') map.set(c[key] as string, [...(map.get(c[key] as string) ?? []), c]);
+    for (const c of all)
+      if (typeof c[key] === 'string') map.set(c[key] as string, [...(map.get(c[key] as string) ?? []), c]);
     return map;
   };
-  return { all, by: { code_certifinfo: group('code_certifinfo'), code_rncp: group('code_rncp'), code_scolarite: group('code_scolarite'), code_sise: group('code_sise') } };
+  return {
+    all,
+    by: {
+      code_certifinfo: group('code_certifinfo'),
+      code_rncp: group('code_rncp'),
+      code_scolarite: group('code_scolarite'),
+      code_sise: group('code_sise'),
+    },
+  };
 }
 
 function lookup(req: SimRequest): SimResponse {

@@ -16,7 +16,14 @@ function csvFile(req: SimRequest, file: string, quoted: boolean, encode: (text: 
     text = formatCsv(applyColumnFaults(rows, req.shapeFaults), { delimiter: ';', quoted });
   }
   const name = file.split('/').pop()!;
-  return { status: 200, headers: { 'content-type': `text/csv; charset=${encode === latin1 ? 'ISO-8859-1' : 'utf-8'}`, 'content-disposition': `attachment; filename="${name}"` }, body: encode(text) };
+  return {
+    status: 200,
+    headers: {
+      'content-type': `text/csv; charset=${encode === latin1 ? 'ISO-8859-1' : 'utf-8'}`,
+      'content-disposition': `attachment; filename="${name}"`,
+    },
+    body: encode(text),
+  };
 }
 
 /** The référentiel is published in Latin-1; Windows-1252 keeps the ’ and œ of the real labels, as the publisher's files do. */
@@ -31,8 +38,10 @@ export const certifinfoSimulator: SourceSimulator = {
   source: 'certifinfo',
   basePath: '',
   handle(req) {
-    if (req.method === 'GET' && req.path === `/api/resources/${CERTIFINFO_RESOURCE}/data/csv/`) return csvFile(req, 'certifinfo/certif_info.csv', false, latin1);
-    if (req.method === 'GET' && req.path === KIT_PATH) return csvFile(req, 'certifinfo/kit_apprentissage_CodeDiplome_RNCP.csv', true, utf8);
+    if (req.method === 'GET' && req.path === `/api/resources/${CERTIFINFO_RESOURCE}/data/csv/`)
+      return csvFile(req, 'certifinfo/certif_info.csv', false, latin1);
+    if (req.method === 'GET' && req.path === KIT_PATH)
+      return csvFile(req, 'certifinfo/kit_apprentissage_CodeDiplome_RNCP.csv', true, utf8);
     return { status: 404, body: { message: 'Resource not found' } };
   },
 };

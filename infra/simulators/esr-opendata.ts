@@ -31,7 +31,10 @@ export function odsExport(req: SimRequest, records: Row[]): SimResponse {
   return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', etag }, body };
 }
 
-const matches = (value: unknown, wanted: string) => (Array.isArray(value) ? value.map(String).includes(wanted) : value !== null && value !== undefined && String(value) === wanted);
+const matches = (value: unknown, wanted: string) =>
+  Array.isArray(value)
+    ? value.map(String).includes(wanted)
+    : value !== null && value !== undefined && String(value) === wanted;
 
 function parseRefine(refine: string, known: Set<string>): Test {
   const colon = refine.indexOf(':');
@@ -47,26 +50,43 @@ function parseWhere(where: string, known: Set<string>): Test {
   let pos = 0;
   const peek = () => tokens[pos]?.toUpperCase();
   const expect = (what: string) => {
-    if (tokens[pos] !== what) throw new Error(`ODSQL: expected ${what} at "${tokens.slice(pos).join(' ')}" in: ${where}`);
+    if (tokens[pos] !== what)
+      throw new Error(`ODSQL: expected ${what} at "${tokens.slice(pos).join(' ')}" in: ${where}`);
     pos += 1;
   };
   const orExpr = (): Test => {
     const parts = [andExpr()];
-    while (peek() === 'OR') { pos += 1; parts.push(andExpr()); }
+    while (peek() === 'OR') {
+      pos += 1;
+      parts.push(andExpr());
+    }
     return (row) => parts.some((p) => p(row));
   };
   const andExpr = (): Test => {
     const parts = [term()];
-    while (peek() === 'AND') { pos += 1; parts.push(term()); }
+    while (peek() === 'AND') {
+      pos += 1;
+      parts.push(term());
+    }
     return (row) => parts.every((p) => p(row));
   };
   const term = (): Test => {
-    if (peek() === 'NOT') { pos += 1; const inner = term(); return (row) => !inner(row); }
-    if (tokens[pos] === '(') { pos += 1; const inner = orExpr(); expect(')'); return inner; }
+    if (peek() === 'NOT') {
+      pos += 1;
+      const inner = term();
+      return (row) => !inner(row);
+    }
+    if (tokens[pos] === '(') {
+      pos += 1;
+      const inner = orExpr();
+      expect(')');
+      return inner;
+    }
     const field = (tokens[pos++] ?? '').replace(/^`(.*)`$/, '$1');
     const op = tokens[pos++];
     const raw = tokens[pos++];
-    if (!field || (op !== '=' && op !== '!=') || raw === undefined) throw new Error(`ODSQL: unsupported condition near "${field} ${op ?? ''} ${raw ?? ''}" in: ${where}`);
+    if (!field || (op !== '=' && op !== '!=') || raw === undefined)
+      throw new Error(`ODSQL: unsupported condition near "${field} ${op ?? ''} ${raw ?? ''}" in: ${where}`);
     if (!known.has(field)) throw new Error(`ODSQL: unknown field "${field}" in: ${where}`);
     const value = /^["']/.test(raw) ? raw.slice(1, -1) : raw;
     return op === '=' ? (row) => matches(row[field], value) : (row) => !matches(row[field], value);

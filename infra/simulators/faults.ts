@@ -46,7 +46,9 @@ export class FaultBook {
 
   /** The first matching fault of one of `kinds` for this request, consuming one use of it. */
   take(source: SourceId, path: string, kinds: readonly FaultKind[]): Fault | undefined {
-    const fault = this.faults.find((f) => f.source === source && kinds.includes(f.kind) && (!f.match || path.includes(f.match)));
+    const fault = this.faults.find(
+      (f) => f.source === source && kinds.includes(f.kind) && (!f.match || path.includes(f.match)),
+    );
     if (!fault) return undefined;
     if (fault.times !== undefined) {
       fault.times -= 1;
@@ -57,12 +59,20 @@ export class FaultBook {
 
   /** Data-shape faults (columns, measures) active for this request; not consumed. */
   shape(source: SourceId, path: string): Fault[] {
-    return this.faults.filter((f) => f.source === source && ['drop-column', 'rename-column', 'extra-column', 'unknown-measure'].includes(f.kind) && (!f.match || path.includes(f.match)));
+    return this.faults.filter(
+      (f) =>
+        f.source === source &&
+        ['drop-column', 'rename-column', 'extra-column', 'unknown-measure'].includes(f.kind) &&
+        (!f.match || path.includes(f.match)),
+    );
   }
 }
 
 /** Applies column faults to flat records (JSON rows or parsed CSV rows). */
-export function applyColumnFaults<T extends Record<string, unknown>>(rows: T[], faults: Fault[]): Record<string, unknown>[] {
+export function applyColumnFaults<T extends Record<string, unknown>>(
+  rows: T[],
+  faults: Fault[],
+): Record<string, unknown>[] {
   if (!faults.some((f) => f.kind.endsWith('-column'))) return rows;
   return rows.map((row) => {
     const out: Record<string, unknown> = { ...row };

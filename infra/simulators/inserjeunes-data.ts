@@ -19,20 +19,44 @@ interface RegionRow extends IjRecord {
 }
 
 /** Count measures of the regional file, in its column order. */
-export const COUNT_MEASURES = ['nb_annee_term', 'nb_en_emploi_12_mois', 'nb_en_emploi_18_mois', 'nb_en_emploi_24_mois', 'nb_en_emploi_6_mois', 'nb_poursuite_etudes', 'nb_sortant'];
-const RATE_MEASURES = ['taux_emploi_12_mois', 'taux_emploi_18_mois', 'taux_emploi_24_mois', 'taux_emploi_6_mois', 'taux_poursuite_etudes'];
+export const COUNT_MEASURES = [
+  'nb_annee_term',
+  'nb_en_emploi_12_mois',
+  'nb_en_emploi_18_mois',
+  'nb_en_emploi_24_mois',
+  'nb_en_emploi_6_mois',
+  'nb_poursuite_etudes',
+  'nb_sortant',
+];
+const RATE_MEASURES = [
+  'taux_emploi_12_mois',
+  'taux_emploi_18_mois',
+  'taux_emploi_24_mois',
+  'taux_emploi_6_mois',
+  'taux_poursuite_etudes',
+];
 
 let cached: RegionRow[] | undefined;
 
 /** The real regional rows of `inserjeunes_api/ij_region_data.csv` (scolaire → voie_pro_sco_educ_nat, apprentissage). */
 export function regionRows(): RegionRow[] {
   if (cached) return cached;
-  const csv = parse(readSample('inserjeunes_api/ij_region_data.csv').toString('utf8'), { columns: true, delimiter: ';', bom: true }) as Record<string, string>[];
+  const csv = parse(readSample('inserjeunes_api/ij_region_data.csv').toString('utf8'), {
+    columns: true,
+    delimiter: ';',
+    bom: true,
+  }) as Record<string, string>[];
   cached = csv.map((r) => {
     const measures: Record<string, number> = {};
     for (const m of [...COUNT_MEASURES, ...RATE_MEASURES]) if (r[m] !== '') measures[m] = Number(r[m]);
     const apprentissage = r.voie === 'apprentissage';
-    return { millesime: r.millesime, region: r.code_region_ij, filiere: apprentissage ? 'apprentissage' : 'voie_pro_sco_educ_nat', code: apprentissage ? r.cfd : r.mefstat11, measures };
+    return {
+      millesime: r.millesime,
+      region: r.code_region_ij,
+      filiere: apprentissage ? 'apprentissage' : 'voie_pro_sco_educ_nat',
+      code: apprentissage ? r.cfd : r.mefstat11,
+      measures,
+    };
   });
   return cached;
 }
@@ -49,7 +73,9 @@ export function knownRegions(): string[] {
 
 /** The real rows of one région académique and millésime, as served by `/region/{code}/millesime/{m}`. */
 export function regionalRecords(region: string, millesime: string): IjRecord[] {
-  return regionRows().filter((r) => r.region === region && r.millesime === millesime).map(({ filiere, code, measures }) => ({ filiere, code, measures }));
+  return regionRows()
+    .filter((r) => r.region === region && r.millesime === millesime)
+    .map(({ filiere, code, measures }) => ({ filiere, code, measures }));
 }
 
 /** National figures for year `YYYY` (second year of the pair): regional counts summed, rates recomputed. Generated. */
@@ -67,7 +93,8 @@ export function nationalRecords(year: string, filiere: IjFiliere): IjRecord[] {
 /** Counts plus the DEPP rates recomputed from them (half-to-even): poursuite over the cohort, emploi over leavers. */
 export function withRates(counts: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = { ...counts };
-  const rate = (num: number | undefined, den: number | undefined) => (num === undefined || !den ? undefined : roundHalfEven((num / den) * 100));
+  const rate = (num: number | undefined, den: number | undefined) =>
+    num === undefined || !den ? undefined : roundHalfEven((num / den) * 100);
   for (const h of [12, 18, 24, 6]) {
     const value = rate(counts[`nb_en_emploi_${h}_mois`], counts.nb_sortant);
     if (value !== undefined) out[`taux_emploi_${h}_mois`] = value;

@@ -16,8 +16,14 @@ function describe(id: string): { id_mesure: string; libelle_mesure: string; unit
   const known = UNITS[id];
   if (known) return { id_mesure: id, libelle_mesure: known[0], unite: known[1] };
   const months = /_(\d+)_mois$/.exec(id)?.[1];
-  if (id.startsWith('nb_en_emploi_')) return { id_mesure: id, libelle_mesure: `Nombre de sortants en emploi ${months} mois après la sortie`, unite: 'nombre' };
-  if (id.startsWith('taux_emploi_')) return { id_mesure: id, libelle_mesure: `Taux d'emploi ${months} mois après la sortie`, unite: 'pourcentage' };
+  if (id.startsWith('nb_en_emploi_'))
+    return {
+      id_mesure: id,
+      libelle_mesure: `Nombre de sortants en emploi ${months} mois après la sortie`,
+      unite: 'nombre',
+    };
+  if (id.startsWith('taux_emploi_'))
+    return { id_mesure: id, libelle_mesure: `Taux d'emploi ${months} mois après la sortie`, unite: 'pourcentage' };
   return { id_mesure: id, libelle_mesure: id, unite: 'nombre' };
 }
 
@@ -27,22 +33,29 @@ const dimensionOf = (r: IjRecord) => (r.filiere === 'apprentissage' ? 'id_format
  * The `{metadata, data}` document of the InserJeunes API: one `data` row per measure, `filiere` on the row when
  * asked (regional route), `metadata.UAI` on the UAI route. Applies `unknown-measure` and column faults.
  */
-export function ijEnvelope(records: IjRecord[], opts: { withFiliere: boolean; uai?: { uai: string; libelle: string }; faults: Fault[] }): object {
+export function ijEnvelope(
+  records: IjRecord[],
+  opts: { withFiliere: boolean; uai?: { uai: string; libelle: string }; faults: Fault[] },
+): object {
   const extra = opts.faults.filter((f) => f.kind === 'unknown-measure' && f.column).map((f) => f.column as string);
-  const data = records.flatMap((r) => [...Object.entries(r.measures), ...extra.map((id): [string, number] => [id, 1])].map(([id, value]) => ({
-    id_mesure: id,
-    valeur_mesure: value,
-    dimensions: [{ [dimensionOf(r)]: r.code }],
-    ...(opts.withFiliere ? { filiere: r.filiere } : {}),
-  })));
+  const data = records.flatMap((r) =>
+    [...Object.entries(r.measures), ...extra.map((id): [string, number] => [id, 1])].map(([id, value]) => ({
+      id_mesure: id,
+      valeur_mesure: value,
+      dimensions: [{ [dimensionOf(r)]: r.code }],
+      ...(opts.withFiliere ? { filiere: r.filiere } : {}),
+    })),
+  );
   const ref = referentials();
   const dimensions = [...new Map(records.map((r) => [`${dimensionOf(r)}:${r.code}`, r])).values()].map((r, index) => ({
     id_moda_dim: index + 1,
     id_moda_dim_parent: null,
     id_dimension: dimensionOf(r),
-    libelle_dimension: r.filiere === 'apprentissage' ? 'Formation en apprentissage (CFD)' : 'Formation en voie scolaire (MEFSTAT11)',
+    libelle_dimension:
+      r.filiere === 'apprentissage' ? 'Formation en apprentissage (CFD)' : 'Formation en voie scolaire (MEFSTAT11)',
     id_modalite: r.code,
-    libelle_modalite: (r.filiere === 'apprentissage' ? ref.diplomaByCfd.get(r.code)?.libelleLong : ref.mefstatLabel.get(r.code)) ?? '',
+    libelle_modalite:
+      (r.filiere === 'apprentissage' ? ref.diplomaByCfd.get(r.code)?.libelleLong : ref.mefstatLabel.get(r.code)) ?? '',
   }));
   const measureIds = [...new Set(data.map((d) => d.id_mesure))];
   return {

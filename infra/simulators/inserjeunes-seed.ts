@@ -32,7 +32,12 @@ export function seeded(key: string): Seeded {
     pick: (items) => items[int(0, items.length - 1)],
     sample(items, n) {
       const keyed = items.map((item, index) => ({ item, index, r: next() }));
-      const chosen = new Set(keyed.sort((a, b) => a.r - b.r).slice(0, n).map((k) => k.index));
+      const chosen = new Set(
+        keyed
+          .sort((a, b) => a.r - b.r)
+          .slice(0, n)
+          .map((k) => k.index),
+      );
       return items.filter((_, index) => chosen.has(index));
     },
   };

@@ -7,12 +7,17 @@ import { seeded } from './inserjeunes-seed.js';
  * by the territory's deterministic share of the région (seeded by its code), rates recomputed.
  * Undefined for a code the geography does not know.
  */
-export function territoryRecords(kind: 'departement' | 'academie', code: string, millesime: string): IjRecord[] | undefined {
+export function territoryRecords(
+  kind: 'departement' | 'academie',
+  code: string,
+  millesime: string,
+): IjRecord[] | undefined {
   const academie = ACADEMIES.find((a) => (kind === 'academie' ? a.code === code : a.departements.includes(code)));
   if (!academie) return undefined;
-  const units = kind === 'academie'
-    ? ACADEMIES.filter((a) => a.region === academie.region).map((a) => a.code)
-    : ACADEMIES.filter((a) => a.region === academie.region).flatMap((a) => a.departements);
+  const units =
+    kind === 'academie'
+      ? ACADEMIES.filter((a) => a.region === academie.region).map((a) => a.code)
+      : ACADEMIES.filter((a) => a.region === academie.region).flatMap((a) => a.departements);
   const weights = new Map(units.map((u) => [u, seeded(`ij-territory:${kind}:${u}`).int(2, 10)]));
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
   const share = (weights.get(code) ?? 0) / total;

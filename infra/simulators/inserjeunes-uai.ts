@@ -22,7 +22,13 @@ export function deppUais(): Map<string, DeppUai> {
   deppCache = new Map();
   for (const year of DEPP_YEARS) {
     for (const kind of ['pro', 'apprentissage'] as const) {
-      const rows = parse(readSample(`${DEPP_DIR}/depp-2022-etablissements-${year}-${kind}.csv`).toString('utf8'), { delimiter: ';', bom: true, from_line: 2, relax_column_count: true, relax_quotes: true }) as string[][];
+      const rows = parse(readSample(`${DEPP_DIR}/depp-2022-etablissements-${year}-${kind}.csv`).toString('utf8'), {
+        delimiter: ';',
+        bom: true,
+        from_line: 2,
+        relax_column_count: true,
+        relax_quotes: true,
+      }) as string[][];
       for (const [uai, libelle] of rows) {
         const region = academieOfDepartement(departementOfUai(uai) ?? '')?.region;
         if (!/^[0-9]{7}[A-Z]$/.test(uai) || !region) continue;
@@ -39,7 +45,17 @@ export function deppUais(): Map<string, DeppUai> {
 const pools = new Map<string, string[]>();
 function pool(region: string, filiere: IjFiliere): string[] {
   const key = `${region}:${filiere}`;
-  if (!pools.has(key)) pools.set(key, [...new Set(regionRows().filter((r) => r.region === region && r.filiere === filiere).map((r) => r.code))].sort());
+  if (!pools.has(key))
+    pools.set(
+      key,
+      [
+        ...new Set(
+          regionRows()
+            .filter((r) => r.region === region && r.filiere === filiere)
+            .map((r) => r.code),
+        ),
+      ].sort(),
+    );
   return pools.get(key) ?? [];
 }
 
@@ -54,11 +70,16 @@ export function uaiRecords(uai: string, millesime: string): { libelle: string; r
   if (!servedMillesimes().includes(millesime)) return { libelle: known.libelle, records: [] };
   const offer = seeded(`ij-uai-offer:${uai}`);
   const codes: Array<{ filiere: IjFiliere; code: string; always: boolean }> = [];
-  if (known.kinds.has('pro')) for (const code of offer.sample(pool(known.region, 'voie_pro_sco_educ_nat'), offer.int(2, 6))) codes.push({ filiere: 'voie_pro_sco_educ_nat', code, always: false });
-  if (known.kinds.has('apprentissage')) for (const code of offer.sample(pool(known.region, 'apprentissage'), offer.int(2, 6))) codes.push({ filiere: 'apprentissage', code, always: false });
+  if (known.kinds.has('pro'))
+    for (const code of offer.sample(pool(known.region, 'voie_pro_sco_educ_nat'), offer.int(2, 6)))
+      codes.push({ filiere: 'voie_pro_sco_educ_nat', code, always: false });
+  if (known.kinds.has('apprentissage'))
+    for (const code of offer.sample(pool(known.region, 'apprentissage'), offer.int(2, 6)))
+      codes.push({ filiere: 'apprentissage', code, always: false });
   for (const t of parcoursupCatalogue().trueCodes) {
     if (t.uai !== uai || codes.some((c) => c.code === t.code && c.filiere === t.filiere)) continue;
-    if (seeded(`ij-uai-psup:${uai}:${t.code}`).chance(0.7)) codes.push({ filiere: t.filiere, code: t.code, always: true });
+    if (seeded(`ij-uai-psup:${uai}:${t.code}`).chance(0.7))
+      codes.push({ filiere: t.filiere, code: t.code, always: true });
   }
   const records = codes.flatMap(({ filiere, code, always }) => {
     const rng = seeded(`ij-uai:${uai}:${millesime}:${filiere}:${code}`);
@@ -79,9 +100,15 @@ function generatedMeasures(rng: ReturnType<typeof seeded>): Record<string, numbe
   const partEmploi = roundHalfEven((e6 / n) * 100);
   const partPoursuite = roundHalfEven((poursuite / n) * 100);
   return {
-    nb_annee_term: n, nb_sortant: sortant, nb_poursuite_etudes: poursuite,
-    nb_en_emploi_6_mois: e6, nb_en_emploi_12_mois: e12, nb_en_emploi_18_mois: e18, nb_en_emploi_24_mois: e24,
-    DEVENIR_part_en_emploi_6_mois: partEmploi, DEVENIR_part_poursuite_etudes: partPoursuite,
+    nb_annee_term: n,
+    nb_sortant: sortant,
+    nb_poursuite_etudes: poursuite,
+    nb_en_emploi_6_mois: e6,
+    nb_en_emploi_12_mois: e12,
+    nb_en_emploi_18_mois: e18,
+    nb_en_emploi_24_mois: e24,
+    DEVENIR_part_en_emploi_6_mois: partEmploi,
+    DEVENIR_part_poursuite_etudes: partPoursuite,
     DEVENIR_part_autre_situation_6_mois: Math.max(0, 100 - partEmploi - partPoursuite),
   };
 }

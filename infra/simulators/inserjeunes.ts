@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { SimRequest, SimResponse, SourceSimulator } from './server.js';
 import { bearerToken } from './sim-tokens.js';
-import { knownRegions, nationalRecords, regionalRecords, servedMillesimes, type IjFiliere, type IjRecord } from './inserjeunes-data.js';
+import {
+  knownRegions,
+  nationalRecords,
+  regionalRecords,
+  servedMillesimes,
+  type IjFiliere,
+  type IjRecord,
+} from './inserjeunes-data.js';
 import { ijEnvelope } from './inserjeunes-envelope.js';
 import { territoryRecords } from './inserjeunes-territories.js';
 import { uaiRecords } from './inserjeunes-uai.js';
@@ -34,7 +41,9 @@ export function createInserjeunesSimulator(opts: InserjeunesSimulatorOptions = {
   const tokens = new Map<string, number>();
 
   const answer: Answer = (req, records, how) => {
-    const body = JSON.stringify(ijEnvelope(records, { withFiliere: how.withFiliere, uai: how.uai, faults: req.shapeFaults }));
+    const body = JSON.stringify(
+      ijEnvelope(records, { withFiliere: how.withFiliere, uai: how.uai, faults: req.shapeFaults }),
+    );
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (how.generated) headers['x-devenir-generated'] = GENERATED;
     return { status: 200, headers, body: how.jsonInJson ? JSON.stringify(body) : body };
@@ -68,7 +77,11 @@ function route(req: SimRequest, answer: Answer): SimResponse {
   let m = /^\/france\/millesime\/(\d{4})\/filiere\/([a-z_]+)$/.exec(req.path);
   if (m) {
     if (!FILIERES.includes(m[2] as IjFiliere)) return msg(400, 'Filière incorrecte');
-    return answer(req, nationalRecords(m[1], m[2] as IjFiliere), { jsonInJson: true, withFiliere: false, generated: true });
+    return answer(req, nationalRecords(m[1], m[2] as IjFiliere), {
+      jsonInJson: true,
+      withFiliere: false,
+      generated: true,
+    });
   }
   m = /^\/(UAI|region|departement|academie)\/([^/]+)\/millesime\/([^/]+)$/.exec(req.path);
   if (!m) return msg(404, 'The requested URL was not found on the server.');
@@ -77,11 +90,20 @@ function route(req: SimRequest, answer: Answer): SimResponse {
   if (kind === 'UAI') {
     const found = uaiRecords(code, millesime);
     if (!found) return msg(400, 'UAI incorrect ou agricole');
-    return answer(req, found.records, { jsonInJson: true, withFiliere: false, generated: true, uai: { uai: code, libelle: found.libelle } });
+    return answer(req, found.records, {
+      jsonInJson: true,
+      withFiliere: false,
+      generated: true,
+      uai: { uai: code, libelle: found.libelle },
+    });
   }
   if (kind === 'region') {
     if (!knownRegions().includes(code)) return msg(400, 'Code région incorrect');
-    return answer(req, servedMillesimes().includes(millesime) ? regionalRecords(code, millesime) : [], { jsonInJson: false, withFiliere: true, generated: false });
+    return answer(req, servedMillesimes().includes(millesime) ? regionalRecords(code, millesime) : [], {
+      jsonInJson: false,
+      withFiliere: true,
+      generated: false,
+    });
   }
   const records = territoryRecords(kind as 'departement' | 'academie', code, millesime);
   if (!records) return msg(400, kind === 'academie' ? 'Code académie incorrect' : 'Code département incorrect');

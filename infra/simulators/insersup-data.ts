@@ -5,8 +5,16 @@ type ApiRecord = Record<string, string>;
 
 /** Fields of a long-shape `fr-esr-insersup` record that vary with the horizon (`date_inser`). */
 export const HORIZON_FIELDS = [
-  'nb_sortants_en_emploi_sal_fr', 'tx_sortants_en_emploi_sal_fr', 'tx_sortants_en_emploi_non_sal', 'nb_sortants_en_emploi_stable',
-  'tx_sortants_en_emploi_stable', 'salaire_q1', 'salaire_q2', 'salaire_q3', 'tx_sortants_en_emploi', 'tx_sortants_en_emploi_etranger',
+  'nb_sortants_en_emploi_sal_fr',
+  'tx_sortants_en_emploi_sal_fr',
+  'tx_sortants_en_emploi_non_sal',
+  'nb_sortants_en_emploi_stable',
+  'tx_sortants_en_emploi_stable',
+  'salaire_q1',
+  'salaire_q2',
+  'salaire_q3',
+  'tx_sortants_en_emploi',
+  'tx_sortants_en_emploi_etranger',
 ] as const;
 const WIDE_HORIZONS = [6, 12, 18, 24];
 const API_HORIZONS = [6, 12, 18, 24, 30];
@@ -30,7 +38,11 @@ export function insersupOdsRecords(): OdsRecord[] {
 export function toWideShape(records: OdsRecord[]): OdsRecord[] {
   const groups = new Map<string, { base: OdsRecord; byHorizon: Map<number, OdsRecord> }>();
   for (const r of records) {
-    const base = Object.fromEntries(Object.entries(r).filter(([k]) => !(HORIZON_FIELDS as readonly string[]).includes(k) && k !== 'date_inser' && k !== 'date_inser_long'));
+    const base = Object.fromEntries(
+      Object.entries(r).filter(
+        ([k]) => !(HORIZON_FIELDS as readonly string[]).includes(k) && k !== 'date_inser' && k !== 'date_inser_long',
+      ),
+    );
     const key = JSON.stringify(base);
     const group = groups.get(key) ?? { base, byHorizon: new Map() };
     group.byHorizon.set(Number(r.date_inser), r);
@@ -49,7 +61,9 @@ export function toWideShape(records: OdsRecord[]): OdsRecord[] {
  */
 export function insersupApiRecords(): ApiRecord[] {
   if (api) return api;
-  const old = ['insersup_old_schema_results_1.json', 'insersup_old_schema_results_2.json'].flatMap((f) => (json(f) as { results: ApiRecord[] }).results);
+  const old = ['insersup_old_schema_results_1.json', 'insersup_old_schema_results_2.json'].flatMap(
+    (f) => (json(f) as { results: ApiRecord[] }).results,
+  );
   api = dedupe([...old, ...convertOds(insersupOdsRecords())]);
   return api;
 }
@@ -60,7 +74,8 @@ export function insersupSiseCodes(): string[] {
 }
 
 const fr = (value: number) => value.toFixed(1).replace('.', ',');
-const text = (value: unknown, missing: string) => (value === null || value === undefined || value === '' ? missing : String(value));
+const text = (value: unknown, missing: string) =>
+  value === null || value === undefined || value === '' ? missing : String(value);
 
 function convertOds(records: OdsRecord[]): ApiRecord[] {
   const whole = records.filter((r) => r.genre === 'ensemble' && r.nationalite === 'ensemble');
@@ -78,24 +93,42 @@ function convertOds(records: OdsRecord[]): ApiRecord[] {
     const year = Math.max(...promo);
     const tauxPoursuivant = (poursuivants / inscrits) * 100;
     const out: ApiRecord = {
-      diplome: String(first.diplome), libelle_diplome: String(first.libelle_diplome), type_diplome_long: String(first.type_diplome),
-      etablissement: String(first.etablissement), denomination_principale: String(first.uo_lib), domaine: String(first.dom),
-      discipline: String(first.discipli_lib), secteur_disciplinaire: String(first.sectdis_lib).toUpperCase(),
-      nb_inscrits: String(inscrits), nb_diplomes: gradFirst ? String(Number(gradFirst.nb_sortants) + Number(gradFirst.nb_poursuivants)) : 'nd',
-      nb_sortants: promo.length > 1 ? `${sortants} *` : String(sortants), nb_poursuivants: String(poursuivants),
-      taux_poursuivant: fr(tauxPoursuivant), annee_universitaire: `${year - 1}-${year}`,
+      diplome: String(first.diplome),
+      libelle_diplome: String(first.libelle_diplome),
+      type_diplome_long: String(first.type_diplome),
+      etablissement: String(first.etablissement),
+      denomination_principale: String(first.uo_lib),
+      domaine: String(first.dom),
+      discipline: String(first.discipli_lib),
+      secteur_disciplinaire: String(first.sectdis_lib).toUpperCase(),
+      nb_inscrits: String(inscrits),
+      nb_diplomes: gradFirst ? String(Number(gradFirst.nb_sortants) + Number(gradFirst.nb_poursuivants)) : 'nd',
+      nb_sortants: promo.length > 1 ? `${sortants} *` : String(sortants),
+      nb_poursuivants: String(poursuivants),
+      taux_poursuivant: fr(tauxPoursuivant),
+      annee_universitaire: `${year - 1}-${year}`,
     };
     const employment = API_HORIZONS.map((h) => dsnFigures(at(h), inscrits, tauxPoursuivant));
-    API_HORIZONS.forEach((h, i) => { out[`nb_in_dsn_${h}`] = employment[i].nb; });
-    API_HORIZONS.forEach((h, i) => { out[`taux_in_dsn_${h}`] = employment[i].taux; });
-    API_HORIZONS.forEach((h, i) => { out[`taux_autre_${h}`] = employment[i].autre; });
+    API_HORIZONS.forEach((h, i) => {
+      out[`nb_in_dsn_${h}`] = employment[i].nb;
+    });
+    API_HORIZONS.forEach((h, i) => {
+      out[`taux_in_dsn_${h}`] = employment[i].taux;
+    });
+    API_HORIZONS.forEach((h, i) => {
+      out[`taux_autre_${h}`] = employment[i].autre;
+    });
     for (const q of [1, 2, 3]) out[`salaire_q${q}_national_diplome_12`] = text(at(12)?.[`salaire_q${q}`], 'nd');
     return out;
   });
 }
 
 /** `nb_in_dsn`, `taux_in_dsn` (over inscrits) and `taux_autre` at one horizon: `na` without a record, `nd` without a value. */
-function dsnFigures(record: OdsRecord | undefined, inscrits: number, tauxPoursuivant: number): { nb: string; taux: string; autre: string } {
+function dsnFigures(
+  record: OdsRecord | undefined,
+  inscrits: number,
+  tauxPoursuivant: number,
+): { nb: string; taux: string; autre: string } {
   if (!record) return { nb: 'na', taux: 'na', autre: 'na' };
   const employed = record.nb_sortants_en_emploi_sal_fr;
   if (employed === null || employed === undefined || employed === '') return { nb: 'nd', taux: 'nd', autre: 'nd' };

@@ -26,13 +26,19 @@ export function createInsersupSimulator(opts: InsersupSimulatorOptions = {}): So
     handle(req: SimRequest): SimResponse {
       if (req.method !== 'GET') return { status: 405, body: { error: 'Method Not Allowed' } };
       if (req.path === INSERSUP_API_PATH) {
-        if (!req.headers['x-omogen-api-key']) return { status: 401, body: { error: 'Unauthorized', message: 'Missing or invalid X-Omogen-Api-Key header' } };
+        if (!req.headers['x-omogen-api-key'])
+          return {
+            status: 401,
+            body: { error: 'Unauthorized', message: 'Missing or invalid X-Omogen-Api-Key header' },
+          };
         const body = JSON.stringify({ results: applyColumnFaults(insersupApiRecords(), req.shapeFaults) });
         const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
         return { status: 200, headers: { 'content-type': 'application/json', etag }, body };
       }
       if (req.path === odsExportPath('fr-esr-insersup')) {
-        const wide = opts.nationalShape === 'wide' || req.shapeFaults.some((f) => f.kind === 'rename-column' && f.column === 'date_inser_long');
+        const wide =
+          opts.nationalShape === 'wide' ||
+          req.shapeFaults.some((f) => f.kind === 'rename-column' && f.column === 'date_inser_long');
         return odsExport(req, wide ? toWideShape(insersupOdsRecords()) : insersupOdsRecords());
       }
       return { status: 404, body: { error_code: 'NotFound', message: `Unknown path ${req.path}` } };

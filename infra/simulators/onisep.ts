@@ -20,7 +20,9 @@ function formations(): Record<string, string>[] {
  * keeping published certifications linked to an Idéo formation (`codeIdeo2`) and to an RNCP or BCN code.
  */
 function tableDePassage(): Record<string, string>[] {
-  const libelles = new Map(formations().map((f) => [f['lien site onisep.fr'].split('/').pop() ?? '', f['libellé formation principal']]));
+  const libelles = new Map(
+    formations().map((f) => [f['lien site onisep.fr'].split('/').pop() ?? '', f['libellé formation principal']]),
+  );
   return certifInfoRows()
     .filter((r) => r.codeIdeo2.startsWith('FOR.') && r.Etat === '0' && (r.Code_RNCP || r['Code_Scolarité']))
     .map((r) => ({
@@ -37,7 +39,8 @@ function tableDePassage(): Record<string, string>[] {
 
 /** The records of a dataset id, memoised; undefined for an unknown id. */
 function onisepRecords(id: string): Record<string, string>[] | undefined {
-  const build = id === ONISEP_DATASET_IDS.formations ? formations : id === ONISEP_DATASET_IDS.passage ? tableDePassage : undefined;
+  const build =
+    id === ONISEP_DATASET_IDS.formations ? formations : id === ONISEP_DATASET_IDS.passage ? tableDePassage : undefined;
   if (!build) return undefined;
   let records = datasets.get(id);
   if (!records) datasets.set(id, (records = build()));
@@ -47,7 +50,11 @@ function onisepRecords(id: string): Record<string, string>[] | undefined {
 async function login(req: SimRequest): Promise<SimResponse> {
   let form: FormData;
   try {
-    form = await new Request('http://onisep.invalid/login', { method: 'POST', headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: req.body }).formData();
+    form = await new Request('http://onisep.invalid/login', {
+      method: 'POST',
+      headers: { 'content-type': String(req.headers['content-type'] ?? '') },
+      body: req.body,
+    }).formData();
   } catch {
     return jsonError(400, 'multipart/form-data with email and password expected');
   }
@@ -64,7 +71,8 @@ function search(req: SimRequest, id: string): SimResponse {
   const matching = q ? records.filter((r) => Object.values(r).some((v) => v.toLowerCase().includes(q))) : records;
   const from = Number(req.query.get('from') ?? 0);
   const size = Number(req.query.get('size') ?? 10);
-  if (!Number.isInteger(from) || !Number.isInteger(size) || from < 0 || size < 0 || size > 1000) return jsonError(400, 'from >= 0 and 0 <= size <= 1000 expected');
+  if (!Number.isInteger(from) || !Number.isInteger(size) || from < 0 || size < 0 || size > 1000)
+    return jsonError(400, 'from >= 0 and 0 <= size <= 1000 expected');
   const results = applyColumnFaults(matching.slice(from, from + size), req.shapeFaults);
   return { status: 200, body: { total: matching.length, size: results.length, from, results } };
 }
@@ -81,7 +89,12 @@ export const onisepSimulator: SourceSimulator = {
     const download = /^\/downloads\/([0-9a-f]+)\/([0-9a-f]+)\.json$/.exec(req.path);
     if (req.method === 'GET' && download && download[1] === download[2]) {
       const records = onisepRecords(download[1]);
-      if (!records) return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html><body>404 Not Found</body></html>' };
+      if (!records)
+        return {
+          status: 404,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+          body: '<html><body>404 Not Found</body></html>',
+        };
       return { status: 200, body: applyColumnFaults(records, req.shapeFaults) };
     }
     if (req.method === 'POST' && req.path === '/api/1.0/login') return login(req);

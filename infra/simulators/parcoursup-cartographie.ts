@@ -2,8 +2,27 @@ import { readSample } from './sample-data.js';
 
 /** The fields of `fr-esr-cartographie_formations_parcoursup`, in the portal's schema order. */
 export const CARTOGRAPHIE_FIELDS = [
-  'annee', 'etab_uai', 'etab_nom', 'tc', 'tf', 'nm', 'nmc', 'fl', 'app', 'int', 'amg', 'aut', 'gti', 'gta',
-  'fiche', 'dataviz', 'etab_url', 'etab_gps', 'region', 'departement', 'commune',
+  'annee',
+  'etab_uai',
+  'etab_nom',
+  'tc',
+  'tf',
+  'nm',
+  'nmc',
+  'fl',
+  'app',
+  'int',
+  'amg',
+  'aut',
+  'gti',
+  'gta',
+  'fiche',
+  'dataviz',
+  'etab_url',
+  'etab_gps',
+  'region',
+  'departement',
+  'commune',
 ] as const;
 
 /** One cartographie record as the Explore API v2.1 exports it (flat fields, geo points as `{lon, lat}`). */
@@ -17,7 +36,9 @@ let cached: CartographieRecord[] | undefined;
  */
 export function cartographieRecords(): CartographieRecord[] {
   if (cached) return cached;
-  const v1 = JSON.parse(readSample('parcoursup/fr-esr-cartographie_formations_parcoursup_2021_179.json').toString('utf8')) as Array<{ fields: Record<string, unknown> }>;
+  const v1 = JSON.parse(
+    readSample('parcoursup/fr-esr-cartographie_formations_parcoursup_2021_179.json').toString('utf8'),
+  ) as Array<{ fields: Record<string, unknown> }>;
   cached = v1
     .map(({ fields }) => {
       const record = Object.fromEntries(CARTOGRAPHIE_FIELDS.map((f) => [f, fields[f] ?? null])) as CartographieRecord;

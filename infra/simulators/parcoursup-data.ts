@@ -6,10 +6,30 @@ import { matchDiploma, referentials, type BcnDiploma } from './parcoursup-refere
 
 /** Columns of the Parcoursup "listeFormationsInserJeunes" export, in order. */
 export const PARCOURSUP_COLUMNS = [
-  'UAI_GES', 'UAI_COMPOSANTE', 'LIB_COMPOSANTE', 'LIB_INS', 'UAI_AFF', 'LIB_AFF', 'ACADÉMIE', 'CODEFORMATION', 'LIBFORMATION',
-  'CODESPÉCIALITÉ', 'LIBSPÉCIALITÉ', 'CODESPÉFORMATIONINITIALE', 'CODEMEF', 'CODECFD', 'CODEFORMATIONINSCRIPTION',
-  'CODEFORMATIONACCUEIL', 'CODESISE', 'LISTE_IDEO', 'ID_RCO', 'FORMATION_PARAMÉTRÉE', 'APPRENTISSAGEOUSCOLAIRE', 'LISTE_RNCP',
-  'CAPACITE', 'NBDEDEMANDES',
+  'UAI_GES',
+  'UAI_COMPOSANTE',
+  'LIB_COMPOSANTE',
+  'LIB_INS',
+  'UAI_AFF',
+  'LIB_AFF',
+  'ACADÉMIE',
+  'CODEFORMATION',
+  'LIBFORMATION',
+  'CODESPÉCIALITÉ',
+  'LIBSPÉCIALITÉ',
+  'CODESPÉFORMATIONINITIALE',
+  'CODEMEF',
+  'CODECFD',
+  'CODEFORMATIONINSCRIPTION',
+  'CODEFORMATIONACCUEIL',
+  'CODESISE',
+  'LISTE_IDEO',
+  'ID_RCO',
+  'FORMATION_PARAMÉTRÉE',
+  'APPRENTISSAGEOUSCOLAIRE',
+  'LISTE_RNCP',
+  'CAPACITE',
+  'NBDEDEMANDES',
 ] as const;
 export type CatalogueRow = Record<(typeof PARCOURSUP_COLUMNS)[number], string>;
 
@@ -36,7 +56,18 @@ const FAMILIES: Record<string, { bcn: string[]; codeFormation: string }> = {
   FP: { bcn: [], codeFormation: '5000' },
 };
 const SUPERIEUR = new Set(['89000', '89100', '89200', '3001']);
-const VARIANTS = ['complete', 'complete', 'complete', 'code-only', 'code-only', 'rncp-only', 'ideo-only', 'nothing', 'wrong-code', 'inverse'] as const;
+const VARIANTS = [
+  'complete',
+  'complete',
+  'complete',
+  'code-only',
+  'code-only',
+  'rncp-only',
+  'ideo-only',
+  'nothing',
+  'wrong-code',
+  'inverse',
+] as const;
 
 let cached: { rows: CatalogueRow[]; trueCodes: TrueCode[] } | undefined;
 
@@ -55,7 +86,8 @@ export function parcoursupCatalogue(): { rows: CatalogueRow[]; trueCodes: TrueCo
     const name = String(r.nm);
     row.CODESPÉCIALITÉ = flCode;
     row.LIBSPÉCIALITÉ = speciality;
-    row.LIBFORMATION = speciality && name.includes(` - ${speciality}`) ? name.slice(0, name.indexOf(` - ${speciality}`)) : prefix;
+    row.LIBFORMATION =
+      speciality && name.includes(` - ${speciality}`) ? name.slice(0, name.indexOf(` - ${speciality}`)) : prefix;
     row.CODEFORMATION = family?.codeFormation ?? '9000';
     const rng = seeded(`parcoursup:${String(r.gta)}`);
     if (SUPERIEUR.has(row.CODEFORMATION)) row.CODESISE = siseFor(rng);
@@ -77,10 +109,20 @@ function baseRow(r: CartographieRecord, all: CartographieRecord[]): CatalogueRow
   const capacity = rng.int(12, 60);
   const row = Object.fromEntries(PARCOURSUP_COLUMNS.map((c) => [c, ''])) as CatalogueRow;
   Object.assign(row, {
-    UAI_GES: uai, UAI_COMPOSANTE: rng.chance(0.2) ? '' : uai, LIB_COMPOSANTE: name, LIB_INS: name, UAI_AFF: uai, LIB_AFF: name,
-    ACADÉMIE: academieName(r, all), CODEFORMATIONINSCRIPTION: String(r.gti), CODEFORMATIONACCUEIL: String(r.gta),
-    FORMATION_PARAMÉTRÉE: String(r.aut ?? '').includes('hors Parcoursup') || rng.chance(0.08) ? 'Non Paramétrée' : 'Paramétrée',
-    APPRENTISSAGEOUSCOLAIRE: r.app ? 'Apprentissage' : 'Scolaire', CAPACITE: String(capacity), NBDEDEMANDES: String(rng.int(0, capacity * 40)),
+    UAI_GES: uai,
+    UAI_COMPOSANTE: rng.chance(0.2) ? '' : uai,
+    LIB_COMPOSANTE: name,
+    LIB_INS: name,
+    UAI_AFF: uai,
+    LIB_AFF: name,
+    ACADÉMIE: academieName(r, all),
+    CODEFORMATIONINSCRIPTION: String(r.gti),
+    CODEFORMATIONACCUEIL: String(r.gta),
+    FORMATION_PARAMÉTRÉE:
+      String(r.aut ?? '').includes('hors Parcoursup') || rng.chance(0.08) ? 'Non Paramétrée' : 'Paramétrée',
+    APPRENTISSAGEOUSCOLAIRE: r.app ? 'Apprentissage' : 'Scolaire',
+    CAPACITE: String(capacity),
+    NBDEDEMANDES: String(rng.int(0, capacity * 40)),
   });
   return row;
 }
@@ -89,7 +131,9 @@ function baseRow(r: CartographieRecord, all: CartographieRecord[]): CatalogueRow
 function academieName(r: CartographieRecord, all: CartographieRecord[]): string {
   const own = academieOfDepartement(departementOfUai(String(r.etab_uai)) ?? '')?.name;
   if (own) return own;
-  const peers = all.filter((o) => o.departement === r.departement).map((o) => academieOfDepartement(departementOfUai(String(o.etab_uai)) ?? '')?.name);
+  const peers = all
+    .filter((o) => o.departement === r.departement)
+    .map((o) => academieOfDepartement(departementOfUai(String(o.etab_uai)) ?? '')?.name);
   return peers.find((n) => n !== undefined) ?? '';
 }
 
@@ -101,7 +145,11 @@ function siseFor(rng: ReturnType<typeof seeded>): string {
 }
 
 /** Fills the candidate code columns of a row per its variant; returns the row's true code when it has one. */
-function fillCodes(row: CatalogueRow, d: BcnDiploma, variant: (typeof VARIANTS)[number]): Omit<TrueCode, 'uai'> | undefined {
+function fillCodes(
+  row: CatalogueRow,
+  d: BcnDiploma,
+  variant: (typeof VARIANTS)[number],
+): Omit<TrueCode, 'uai'> | undefined {
   const ref = referentials();
   const apprentissage = row.APPRENTISSAGEOUSCOLAIRE === 'Apprentissage';
   const mefs = (ref.mefsByCfd.get(d.cfd) ?? []).filter((m) => !m.dateFermeture || m.dateFermeture.slice(-4) >= '2022');
@@ -111,7 +159,8 @@ function fillCodes(row: CatalogueRow, d: BcnDiploma, variant: (typeof VARIANTS)[
   const rncp = (ref.rncpByCfd.get(d.cfd) ?? []).join(';');
   const ideo = (ref.ideoByCfd.get(d.cfd) ?? []).join(';');
   const mef = first?.mef ?? '';
-  if (variant === 'complete') Object.assign(row, { CODEMEF: apprentissage ? '' : mef, CODECFD: d.cfd, LISTE_RNCP: rncp, LISTE_IDEO: ideo });
+  if (variant === 'complete')
+    Object.assign(row, { CODEMEF: apprentissage ? '' : mef, CODECFD: d.cfd, LISTE_RNCP: rncp, LISTE_IDEO: ideo });
   if (variant === 'code-only') Object.assign(row, apprentissage || !mef ? { CODECFD: d.cfd } : { CODEMEF: mef });
   if (variant === 'rncp-only') row.LISTE_RNCP = rncp;
   if (variant === 'ideo-only') row.LISTE_IDEO = ideo;

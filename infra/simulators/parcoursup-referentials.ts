@@ -39,17 +39,34 @@ export interface Referentials {
 let cached: Referentials | undefined;
 
 const rows = (file: string): Record<string, string>[] =>
-  parse(readSample(file).toString('utf8'), { columns: true, delimiter: ';', bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true });
+  parse(readSample(file).toString('utf8'), {
+    columns: true,
+    delimiter: ';',
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+  });
 
 /** Loads (once) BCN V_FORMATION_DIPLOME and N_MEF, Certif Info and the apprenticeship RNCP kit. */
 export function referentials(): Referentials {
   if (cached) return cached;
   const diplomas = rows('bcn/V_FORMATION_DIPLOME.csv').map((r) => ({
-    cfd: r.FORMATION_DIPLOME, libelleCourt: r.LIBELLE_COURT, libelleLong: r.LIBELLE_LONG_200, dateOuverture: r.DATE_OUVERTURE, dateFermeture: r.DATE_FERMETURE,
+    cfd: r.FORMATION_DIPLOME,
+    libelleCourt: r.LIBELLE_COURT,
+    libelleLong: r.LIBELLE_LONG_200,
+    dateOuverture: r.DATE_OUVERTURE,
+    dateFermeture: r.DATE_FERMETURE,
   }));
   const mefs = rows('bcn/N_MEF.csv').map((r) => ({
-    mef: r.MEF, dispositif: r.DISPOSITIF_FORMATION, cfd: r.FORMATION_DIPLOME, duree: Number(r.DUREE_DISPOSITIF), annee: Number(r.ANNEE_DISPOSITIF),
-    mefstat11: r.MEF_STAT_11, libelleLong: r.LIBELLE_LONG, dateFermeture: r.DATE_FERMETURE,
+    mef: r.MEF,
+    dispositif: r.DISPOSITIF_FORMATION,
+    cfd: r.FORMATION_DIPLOME,
+    duree: Number(r.DUREE_DISPOSITIF),
+    annee: Number(r.ANNEE_DISPOSITIF),
+    mefstat11: r.MEF_STAT_11,
+    libelleLong: r.LIBELLE_LONG,
+    dateFermeture: r.DATE_FERMETURE,
   }));
   const mefsByCfd = new Map<string, BcnMef[]>();
   const mefstatLabel = new Map<string, string>();
@@ -62,25 +79,60 @@ export function referentials(): Referentials {
   const add = (map: Map<string, string[]>, key: string, value: string) => {
     if (key && value && !map.get(key)?.includes(value)) map.set(key, [...(map.get(key) ?? []), value]);
   };
-  for (const r of rows('certifinfo/kit_apprentissage_CodeDiplome_RNCP.csv')) add(rncpByCfd, r.Code_Diplome, r.Code_RNCP);
+  for (const r of rows('certifinfo/kit_apprentissage_CodeDiplome_RNCP.csv'))
+    add(rncpByCfd, r.Code_Diplome, r.Code_RNCP);
   for (const r of rows('certifinfo/certif_info.csv')) {
     add(rncpByCfd, r['Code_Scolarité'], r.Code_RNCP ? `RNCP${r.Code_RNCP}` : '');
     add(ideoByCfd, r['Code_Scolarité'], r.codeIdeo2);
   }
-  cached = { diplomas, diplomaByCfd: new Map(diplomas.map((d) => [d.cfd, d])), mefs, mefsByCfd, mefstatLabel, rncpByCfd, ideoByCfd };
+  cached = {
+    diplomas,
+    diplomaByCfd: new Map(diplomas.map((d) => [d.cfd, d])),
+    mefs,
+    mefsByCfd,
+    mefstatLabel,
+    rncpByCfd,
+    ideoByCfd,
+  };
   return cached;
 }
 
-const STOP = new Set(['ET', 'DE', 'DES', 'DU', 'D', 'L', 'LA', 'LE', 'LES', 'EN', 'A', 'AU', 'AUX', 'OPTION', 'OPT', 'SPECIALITE', 'PARCOURS']);
+const STOP = new Set([
+  'ET',
+  'DE',
+  'DES',
+  'DU',
+  'D',
+  'L',
+  'LA',
+  'LE',
+  'LES',
+  'EN',
+  'A',
+  'AU',
+  'AUX',
+  'OPTION',
+  'OPT',
+  'SPECIALITE',
+  'PARCOURS',
+]);
 
 /** Upper-case word set without accents, punctuation or stop words: the key labels are compared on. */
 export function labelTokens(label: string): Set<string> {
-  const plain = label.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase().replace(/\([^)]*\)\s*$/, '');
+  const plain = label
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toUpperCase()
+    .replace(/\([^)]*\)\s*$/, '');
   return new Set(plain.split(/[^A-Z0-9]+/).filter((t) => t && !STOP.has(t)));
 }
 
 /** The open BCN diploma of one of `families` (LIBELLE_COURT) whose label best contains the Parcoursup label, if any. */
-export function matchDiploma(label: string, families: readonly string[], openOn = '2021-09-01'): BcnDiploma | undefined {
+export function matchDiploma(
+  label: string,
+  families: readonly string[],
+  openOn = '2021-09-01',
+): BcnDiploma | undefined {
   const wanted = labelTokens(label);
   if (wanted.size === 0) return undefined;
   let best: { d: BcnDiploma; score: number } | undefined;

@@ -36,11 +36,17 @@ export const parcoursupSimulator: SourceSimulator = {
       const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
       return {
         status: 200,
-        headers: { 'content-type': 'text/csv; charset=windows-1252', 'content-disposition': 'attachment; filename="listeFormationsInserJeunes.csv"', etag, 'last-modified': 'Mon, 13 Dec 2021 05:03:12 GMT' },
+        headers: {
+          'content-type': 'text/csv; charset=windows-1252',
+          'content-disposition': 'attachment; filename="listeFormationsInserJeunes.csv"',
+          etag,
+          'last-modified': 'Mon, 13 Dec 2021 05:03:12 GMT',
+        },
         body,
       };
     }
-    if (req.path === odsExportPath('fr-esr-cartographie_formations_parcoursup')) return odsExport(req, cartographieRecords());
+    if (req.path === odsExportPath('fr-esr-cartographie_formations_parcoursup'))
+      return odsExport(req, cartographieRecords());
     return { status: 404, body: { error: `Unknown path ${req.path}` } };
   },
 };

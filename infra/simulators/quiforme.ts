@@ -28,7 +28,20 @@ function organismes(): Map<string, Organisme> {
       habilitations.set(siret, list);
     }
   }
-  const add = (siret: string | null, uai: string | null, o: { name: string | null; address: string | null; postal: string | null; communeCode: string | null; commune: string | null; nda?: string | null; qualiopi?: boolean | null; naf?: string | null }) => {
+  const add = (
+    siret: string | null,
+    uai: string | null,
+    o: {
+      name: string | null;
+      address: string | null;
+      postal: string | null;
+      communeCode: string | null;
+      commune: string | null;
+      nda?: string | null;
+      qualiopi?: boolean | null;
+      naf?: string | null;
+    },
+  ) => {
     if (!siret || !/^\d{14}$/.test(siret)) return;
     const known = bySiret!.get(siret);
     if (known) {
@@ -36,20 +49,58 @@ function organismes(): Map<string, Organisme> {
       return;
     }
     // BAN-style label; some real catalogue addresses already end with the postcode and town.
-    const label = o.address && o.postal && o.address.includes(o.postal) ? o.address : [o.address, o.postal, o.commune].filter(Boolean).join(' ') || null;
+    const label =
+      o.address && o.postal && o.address.includes(o.postal)
+        ? o.address
+        : [o.address, o.postal, o.commune].filter(Boolean).join(' ') || null;
     bySiret!.set(siret, {
-      siret, siren: siret.slice(0, 9), uai, uais: uai ? [uai] : [], raison_sociale: o.name, enseigne: null, etat_administratif: 'A',
-      insee: { siren: siret.slice(0, 9), siret, denomination: o.name, etat_administratif: 'A', activite_principale: o.naf ?? null, siege: null },
-      adresse: { label, adresse: o.address, code_postal: o.postal, code_commune: o.communeCode, commune: o.commune, source: 'BAN' },
+      siret,
+      siren: siret.slice(0, 9),
+      uai,
+      uais: uai ? [uai] : [],
+      raison_sociale: o.name,
+      enseigne: null,
+      etat_administratif: 'A',
+      insee: {
+        siren: siret.slice(0, 9),
+        siret,
+        denomination: o.name,
+        etat_administratif: 'A',
+        activite_principale: o.naf ?? null,
+        siege: null,
+      },
+      adresse: {
+        label,
+        adresse: o.address,
+        code_postal: o.postal,
+        code_commune: o.communeCode,
+        commune: o.commune,
+        source: 'BAN',
+      },
       dgefp: { numero_declaration_activite: o.nda ?? null, certifie_qualiopi: o.qualiopi ?? null },
       habilitations: habilitations.get(siret) ?? [],
     });
   };
   for (const e of etablissements) {
-    add(str(e.siret), str(e.uai), { name: str(e.entreprise_raison_sociale), address: str(e.adresse), postal: str(e.code_postal), communeCode: str(e.code_insee_localite), commune: str(e.localite), nda: str(e.nda), qualiopi: typeof e.certifie_qualite === 'boolean' ? e.certifie_qualite : null, naf: str(e.naf_code) });
+    add(str(e.siret), str(e.uai), {
+      name: str(e.entreprise_raison_sociale),
+      address: str(e.adresse),
+      postal: str(e.code_postal),
+      communeCode: str(e.code_insee_localite),
+      commune: str(e.localite),
+      nda: str(e.nda),
+      qualiopi: typeof e.certifie_qualite === 'boolean' ? e.certifie_qualite : null,
+      naf: str(e.naf_code),
+    });
   }
   for (const a of acceExtract().etablissements) {
-    add(str(a.numero_siren_siret_uai), a.numero_uai, { name: str(a.appellation_officielle), address: str(a.adresse_uai), postal: str(a.code_postal_uai), communeCode: str(a.commune), commune: str(a.commune_libe) });
+    add(str(a.numero_siren_siret_uai), a.numero_uai, {
+      name: str(a.appellation_officielle),
+      address: str(a.adresse_uai),
+      postal: str(a.code_postal_uai),
+      communeCode: str(a.commune),
+      commune: str(a.commune_libe),
+    });
   }
   return bySiret;
 }
@@ -62,7 +113,10 @@ function lookup(req: SimRequest): SimResponse {
   if (uai !== null && !/^[0-9]{7}[A-Z]$/.test(uai)) return jsonError(400, `UAI invalide: ${uai}`);
   if (siret !== null && !/^[0-9]{14}$/.test(siret)) return jsonError(400, `SIRET invalide: ${siret}`);
   const all = organismes();
-  const found = siret !== null ? all.get(siret) : [...all.values()].filter((o) => o.uais.includes(uai!)).sort((a, b) => a.siret.localeCompare(b.siret))[0];
+  const found =
+    siret !== null
+      ? all.get(siret)
+      : [...all.values()].filter((o) => o.uais.includes(uai!)).sort((a, b) => a.siret.localeCompare(b.siret))[0];
   if (!found) return jsonError(404, 'Organisme inconnu');
   const { uais: _uais, ...organisme } = found;
   return { status: 200, body: applyColumnFaults([{ ...organisme, uai: uai ?? organisme.uai }], req.shapeFaults)[0] };

@@ -36,13 +36,19 @@ export function readSampleCsv(relativePath: string, opts: CsvReadOptions): CsvTa
 }
 
 /** Records as CSV text; the header is every key in first-seen order. `quoted: false` writes values raw, as unquoted exports do. */
-export function formatCsv(records: Record<string, unknown>[], opts: { delimiter: string; quoted: boolean; columns?: string[] }): string {
+export function formatCsv(
+  records: Record<string, unknown>[],
+  opts: { delimiter: string; quoted: boolean; columns?: string[] },
+): string {
   const columns = opts.columns ?? [...new Set(records.flatMap((r) => Object.keys(r)))];
   const field = (value: unknown) => {
     const s = value === null || value === undefined ? '' : String(value);
     if (!opts.quoted) return s;
     return s.includes(opts.delimiter) || s.includes('"') || s.includes('\n') ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [columns.join(opts.delimiter), ...records.map((r) => columns.map((c) => field(r[c])).join(opts.delimiter))];
+  const lines = [
+    columns.join(opts.delimiter),
+    ...records.map((r) => columns.map((c) => field(r[c])).join(opts.delimiter)),
+  ];
   return `${lines.join('\n')}\n`;
 }

@@ -20,7 +20,17 @@ export function readSample(relativePath: string): Buffer {
 
 /** The millésimes the bundled InserJeunes extract holds (what the default run replays), read from the file itself. */
 export function sampleMillesimes(): string[] {
-  const lines = readSample('inserjeunes_api/ij_region_data.csv').toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = readSample('inserjeunes_api/ij_region_data.csv')
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/);
   const column = lines[0].split(';').indexOf('millesime');
-  return [...new Set(lines.slice(1).filter(Boolean).map((l) => l.split(';')[column]))].sort();
+  return [
+    ...new Set(
+      lines
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => l.split(';')[column]),
+    ),
+  ].sort();
 }

@@ -44,7 +44,10 @@ export interface RunningSimulators {
  * Starts one HTTP server that hosts every given source simulator, with fault injection.
  * Control API: POST /__control/faults (a Fault), DELETE /__control/faults, GET /__control/requests.
  */
-export async function startSimulatorServer(simulators: SourceSimulator[], opts: { port?: number; host?: string } = {}): Promise<RunningSimulators> {
+export async function startSimulatorServer(
+  simulators: SourceSimulator[],
+  opts: { port?: number; host?: string } = {},
+): Promise<RunningSimulators> {
   const faults = new FaultBook();
   const requests = new Map<SourceId, string[]>();
   const server = http.createServer((req, res) => {
@@ -60,25 +63,39 @@ export async function startSimulatorServer(simulators: SourceSimulator[], opts: 
   async function dispatch(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/__control/')) return control(req, res, url, body);
-    const sim = simulators.find((s) => url.pathname.startsWith(`/${s.source}${s.basePath}/`) || url.pathname === `/${s.source}${s.basePath}`);
+    const sim = simulators.find(
+      (s) => url.pathname.startsWith(`/${s.source}${s.basePath}/`) || url.pathname === `/${s.source}${s.basePath}`,
+    );
     if (!sim) return send(res, { status: 404, body: { error: `no simulator for ${url.pathname}` } });
     const path = url.pathname.slice(`/${sim.source}${sim.basePath}`.length) || '/';
     const key = `${path}${url.search}`;
     requests.set(sim.source, [...(requests.get(sim.source) ?? []), `${req.method} ${key}`]);
-    const simReq: SimRequest = { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body, shapeFaults: faults.shape(sim.source, path) };
+    const simReq: SimRequest = {
+      method: req.method ?? 'GET',
+      path,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      shapeFaults: faults.shape(sim.source, path),
+    };
 
     const slow = faults.take(sim.source, key, ['slow']);
     if (slow) await new Promise((r) => setTimeout(r, slow.delayMs ?? 60_000));
     const status = faults.take(sim.source, key, ['status']);
     if (status) {
-      const headers: Record<string, string> = status.retryAfter !== undefined ? { 'retry-after': String(status.retryAfter) } : {};
+      const headers: Record<string, string> =
+        status.retryAfter !== undefined ? { 'retry-after': String(status.retryAfter) } : {};
       return send(res, { status: status.status ?? 503, headers, body: { error: `simulated ${status.status ?? 503}` } });
     }
     if (sim.isAuthenticated?.(simReq) && faults.take(sim.source, key, ['expire-token'])) {
       return send(res, { status: 401, body: { error: 'token expired' } });
     }
     if (faults.take(sim.source, key, ['html'])) {
-      return send(res, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><body><h1>Service momentanément indisponible</h1></body></html>' });
+      return send(res, {
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: '<!DOCTYPE html><html><body><h1>Service momentanément indisponible</h1></body></html>',
+      });
     }
     const response = await sim.handle(simReq);
     if (response.status < 400 && faults.take(sim.source, key, ['truncate'])) return sendTruncated(res, response);
@@ -88,7 +105,8 @@ export async function startSimulatorServer(simulators: SourceSimulator[], opts: 
   function control(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer): void {
     if (url.pathname === '/__control/faults' && req.method === 'POST') {
       const fault = JSON.parse(body.toString('utf8')) as Fault;
-      if (!FAULT_KINDS.includes(fault.kind)) return send(res, { status: 400, body: { error: `unknown fault kind ${fault.kind}`, kinds: FAULT_KINDS } });
+      if (!FAULT_KINDS.includes(fault.kind))
+        return send(res, { status: 400, body: { error: `unknown fault kind ${fault.kind}`, kinds: FAULT_KINDS } });
       faults.add(fault);
       return send(res, { status: 201, body: { faults: faults.list() } });
     }
@@ -109,24 +127,37 @@ export async function startSimulatorServer(simulators: SourceSimulator[], opts: 
     baseUrls: Object.fromEntries(simulators.map((s) => [s.source, `${url}/${s.source}${s.basePath}`])),
     faults,
     requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 function encode(response: SimResponse): { body: Buffer; contentType: string } {
   if (Buffer.isBuffer(response.body)) return { body: response.body, contentType: 'application/octet-stream' };
-  if (typeof response.body === 'string') return { body: Buffer.from(response.body, 'utf8'), contentType: 'text/plain; charset=utf-8' };
+  if (typeof response.body === 'string')
+    return { body: Buffer.from(response.body, 'utf8'), contentType: 'text/plain; charset=utf-8' };
   return { body: Buffer.from(JSON.stringify(response.body), 'utf8'), contentType: 'application/json; charset=utf-8' };
 }
 
 function send(res: http.ServerResponse, response: SimResponse): void {
   const { body, contentType } = encode(response);
-  res.writeHead(response.status, { 'content-type': contentType, 'content-length': String(body.length), ...response.headers });
+  res.writeHead(response.status, {
+    'content-type': contentType,
+    'content-length': String(body.length),
+    ...response.headers,
+  });
   res.end(body);
 }
 
 function sendTruncated(res: http.ServerResponse, response: SimResponse): void {
   const { body, contentType } = encode(response);
-  res.writeHead(response.status, { 'content-type': contentType, 'content-length': String(body.length), ...response.headers });
+  res.writeHead(response.status, {
+    'content-type': contentType,
+    'content-length': String(body.length),
+    ...response.headers,
+  });
   res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
 }

@@ -23,11 +23,17 @@ beforeAll(async () => {
 afterAll(() => sims.close());
 afterEach(() => sims.faults.clear());
 
-const rows = (report: LandingReport) => parse(readFileSync(report.files[0].path, 'utf8'), { delimiter: ';', columns: true }) as Record<string, string>[];
+const rows = (report: LandingReport) =>
+  parse(readFileSync(report.files[0].path, 'utf8'), { delimiter: ';', columns: true }) as Record<string, string>[];
 const land = (dataset: string) => acceConnector.land(testLandContext('acce', baseUrl).ctx, { dataset, period });
-const ascii = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase().replace(/[^A-Z]+/g, ' ').trim();
+const ascii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toUpperCase()
+    .replace(/[^A-Z]+/g, ' ')
+    .trim();
 const cp1252 = { delimiter: ';', encoding: 'windows-1252', quoted: false } as const;
-
 
 /** Runs the raw layer's landing step (DuckDB) on a report: rows kept, rows quarantined with reasons, columns. */
 async function stage(report: LandingReport, spec: DatasetSpec) {
@@ -44,7 +50,12 @@ describe('acce connector against the ACCE simulator', () => {
     const landed = new Map(rows(report).map((r) => [r.numero_uai, r]));
     const real = readSampleCsv('acce_annuaire/acce/ACCE_UAI.csv', cp1252).rows;
     for (const r of real) expect(landed.get(r.numero_uai)).toEqual(r);
-    expect(landed.get('0010001W')).toMatchObject({ commune_libe: 'Ambérieu-en-Bugey', nature_uai_libe: 'Lycée professionnel', departement_insee_3: '001', academie: '10' });
+    expect(landed.get('0010001W')).toMatchObject({
+      commune_libe: 'Ambérieu-en-Bugey',
+      nature_uai_libe: 'Lycée professionnel',
+      departement_insee_3: '001',
+      academie: '10',
+    });
     expect(report.files[0].format).toEqual({ kind: 'csv', delimiter: ';', header: true });
     expect(report.drift.unknownColumns).toEqual([]);
   });
@@ -55,23 +66,51 @@ describe('acce connector against the ACCE simulator', () => {
     expect(byUai.size).toBe(landed.length);
     const regionOf = new Map(readReferenceCsv('acce_annuaire/academies.csv').map((a) => [a.academie, a.region_libe]));
     for (const voie of ['pro', 'apprentissage']) {
-      const depp = readSampleCsv(`inserjeunes_open_data/depp_valeur_ajoutee_etablissements/depp-2022-etablissements-2021_2022-${voie}.csv`, { delimiter: ';', encoding: 'utf-8' }).rows;
+      const depp = readSampleCsv(
+        `inserjeunes_open_data/depp_valeur_ajoutee_etablissements/depp-2022-etablissements-2021_2022-${voie}.csv`,
+        { delimiter: ';', encoding: 'utf-8' },
+      ).rows;
       for (const d of depp) {
         const etab = byUai.get(d["n°UAI de l'établissement"]);
         expect(etab, d["n°UAI de l'établissement"]).toBeDefined();
         expect(ascii(regionOf.get(etab!.academie) ?? '')).toBe(ascii(d['Région']));
         const prefix = d["n°UAI de l'établissement"].slice(0, 3);
-        expect(etab!.departement_insee_3).toBe(({ '620': '02A', '720': '02B' } as Record<string, string>)[prefix] ?? prefix);
+        expect(etab!.departement_insee_3).toBe(
+          ({ '620': '02A', '720': '02B' } as Record<string, string>)[prefix] ?? prefix,
+        );
         expect(etab!.nature_uai).toMatch(/^\d{3}$/);
       }
     }
-    const carto = JSON.parse(readSample('parcoursup/fr-esr-cartographie_formations_parcoursup_2021_179.json').toString('utf8')) as { fields: { etab_uai: string } }[];
-    for (const c of carto.filter((x) => /^\d{7}[A-Z]$/.test(x.fields.etab_uai))) expect(byUai.get(c.fields.etab_uai)).toMatchObject({ departement_insee_3: '033', academie: '04', academie_libe: 'Bordeaux' });
-    const rco = JSON.parse(readSample('catalogue_apprentissage/rco_catalogue-formations-apprentissage_231.json').toString('utf8')) as Record<string, string | null>[];
-    for (const uai of rco.map((r) => r.etablissement_formateur_uai).filter((u): u is string => !!u)) expect(byUai.has(uai), uai).toBe(true);
-    expect(byUai.get('0062205P')).toMatchObject({ nature_uai: '523', academie_libe: 'Nice', departement_insee_3: '006' });
-    const annuaire = readSampleCsv('acce_annuaire/annuaire/fr-en-annuaire-education_val-de-marne_subset.csv', { delimiter: ';', encoding: 'utf-8' }).rows[0];
-    expect(byUai.get(annuaire.Identifiant_de_l_etablissement)).toMatchObject({ commune: annuaire.Code_commune, commune_libe: annuaire.Nom_commune, nature_uai: annuaire.code_nature, academie: '24', academie_libe: 'Créteil' });
+    const carto = JSON.parse(
+      readSample('parcoursup/fr-esr-cartographie_formations_parcoursup_2021_179.json').toString('utf8'),
+    ) as { fields: { etab_uai: string } }[];
+    for (const c of carto.filter((x) => /^\d{7}[A-Z]$/.test(x.fields.etab_uai)))
+      expect(byUai.get(c.fields.etab_uai)).toMatchObject({
+        departement_insee_3: '033',
+        academie: '04',
+        academie_libe: 'Bordeaux',
+      });
+    const rco = JSON.parse(
+      readSample('catalogue_apprentissage/rco_catalogue-formations-apprentissage_231.json').toString('utf8'),
+    ) as Record<string, string | null>[];
+    for (const uai of rco.map((r) => r.etablissement_formateur_uai).filter((u): u is string => !!u))
+      expect(byUai.has(uai), uai).toBe(true);
+    expect(byUai.get('0062205P')).toMatchObject({
+      nature_uai: '523',
+      academie_libe: 'Nice',
+      departement_insee_3: '006',
+    });
+    const annuaire = readSampleCsv('acce_annuaire/annuaire/fr-en-annuaire-education_val-de-marne_subset.csv', {
+      delimiter: ';',
+      encoding: 'utf-8',
+    }).rows[0];
+    expect(byUai.get(annuaire.Identifiant_de_l_etablissement)).toMatchObject({
+      commune: annuaire.Code_commune,
+      commune_libe: annuaire.Nom_commune,
+      nature_uai: annuaire.code_nature,
+      academie: '24',
+      academie_libe: 'Créteil',
+    });
   });
 
   it('lands the mother and daughter link files, the real rows first', async () => {
@@ -79,10 +118,17 @@ describe('acce connector against the ACCE simulator', () => {
     const filles = rows(await land('uai_fille'));
     const realMeres = readSampleCsv('acce_annuaire/acce/ACCE_UAI_MERE.csv', cp1252).rows;
     expect(meres.slice(0, 5)).toEqual(realMeres);
-    expect(meres[0]).toMatchObject({ numero_uai_trouve: '0010017N', numero_uai_mere: '0010016M', appellation_officielle: 'Lycée polyvalent Joseph-Marie Carriat' });
+    expect(meres[0]).toMatchObject({
+      numero_uai_trouve: '0010017N',
+      numero_uai_mere: '0010016M',
+      appellation_officielle: 'Lycée polyvalent Joseph-Marie Carriat',
+    });
     expect(filles.length).toBe(meres.length);
     expect(meres.length).toBeGreaterThan(5);
-    for (const m of meres.slice(5)) expect(filles.some((f) => f.numero_uai_trouve === m.numero_uai_mere && f.numero_uai_fille === m.numero_uai_trouve)).toBe(true);
+    for (const m of meres.slice(5))
+      expect(
+        filles.some((f) => f.numero_uai_trouve === m.numero_uai_mere && f.numero_uai_fille === m.numero_uai_trouve),
+      ).toBe(true);
   });
 
   it('retries a 429 with Retry-After, a 503 burst, a truncated file and an HTML page', async () => {
@@ -97,7 +143,12 @@ describe('acce connector against the ACCE simulator', () => {
 
   it('stops with a ContractError on a missing required column and reports an extra one as drift', async () => {
     sims.faults.add({ source: 'acce', kind: 'drop-column', column: 'academie', match: 'ACCE_UAI.csv' });
-    await expect(land('etablissements')).rejects.toMatchObject({ name: 'ContractError', message: expect.stringMatching(/acce: dataset etablissements: required column "academie" missing from http.*ACCE_UAI\.csv/) });
+    await expect(land('etablissements')).rejects.toMatchObject({
+      name: 'ContractError',
+      message: expect.stringMatching(
+        /acce: dataset etablissements: required column "academie" missing from http.*ACCE_UAI\.csv/,
+      ),
+    });
     sims.faults.clear();
     sims.faults.add({ source: 'acce', kind: 'extra-column', column: 'code_region', to: '84', match: 'ACCE_UAI_FILLE' });
     const report = await land('uai_fille');

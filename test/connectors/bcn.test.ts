@@ -23,12 +23,16 @@ afterEach(() => sims.faults.clear());
 function rows(report: LandingReport): Record<string, unknown>[] {
   const [file] = report.files;
   const text = readFileSync(file.path, 'utf8');
-  if (file.format.kind === 'ndjson') return text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  if (file.format.kind === 'ndjson')
+    return text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   return parse(text, { delimiter: file.format.delimiter, columns: true }) as Record<string, unknown>[];
 }
 
-const land = (dataset: string, env: NodeJS.ProcessEnv = {}) => bcnConnector.land(testLandContext('bcn', baseUrl, { env }).ctx, { dataset, period });
-
+const land = (dataset: string, env: NodeJS.ProcessEnv = {}) =>
+  bcnConnector.land(testLandContext('bcn', baseUrl, { env }).ctx, { dataset, period });
 
 /** Runs the raw layer's landing step (DuckDB) on a report: rows kept, rows quarantined with reasons, columns. */
 async function stage(report: LandingReport, spec: DatasetSpec) {
@@ -44,17 +48,35 @@ describe('bcn connector against the BCN simulator', () => {
     const report = await land('n_formation_diplome');
     const landed = rows(report);
     expect(landed).toHaveLength(4023);
-    expect(landed.find((r) => r.libelle_long_200 === 'Attestation scolaire de sécurité routière de second niveau')).toBeDefined();
+    expect(
+      landed.find((r) => r.libelle_long_200 === 'Attestation scolaire de sécurité routière de second niveau'),
+    ).toBeDefined();
     expect(report.drift.unknownColumns).toEqual([]);
     expect(report.requests).toBe(2);
     expect(report.files[0].rawKey).toMatch(/^raw\/bcn\/n_formation_diplome\/2026-11-29\/[0-9a-f]{64}\.json$/);
   });
 
   it('lands real API JSON tables and UTF-8 CSV tables with their real row counts', async () => {
-    const counts: Record<string, number> = { n_mef: 10067, v_formation_diplome: 11261, n_niveau_formation_diplome: 215, n_type_diplome_sise: 235, n_groupe_formation: 29, n_lien_formation_groupe: 148, n_diplome_sise: 1, n_formation_diplome_enquete_51: 6954, n_lien_mef_famille_metier: 275, n_famille_metier_spec_pro: 20 };
-    for (const [dataset, count] of Object.entries(counts)) expect(rows(await land(dataset)), dataset).toHaveLength(count);
+    const counts: Record<string, number> = {
+      n_mef: 10067,
+      v_formation_diplome: 11261,
+      n_niveau_formation_diplome: 215,
+      n_type_diplome_sise: 235,
+      n_groupe_formation: 29,
+      n_lien_formation_groupe: 148,
+      n_diplome_sise: 1,
+      n_formation_diplome_enquete_51: 6954,
+      n_lien_mef_famille_metier: 275,
+      n_famille_metier_spec_pro: 20,
+    };
+    for (const [dataset, count] of Object.entries(counts))
+      expect(rows(await land(dataset)), dataset).toHaveLength(count);
     const mef = rows(await land('n_mef')).find((r) => r.mef === '2543340421');
-    expect(mef).toMatchObject({ mef_stat_11: '25110033404', formation_diplome: '45033404', date_ouverture: '1995-09-01 00:00:00' });
+    expect(mef).toMatchObject({
+      mef_stat_11: '25110033404',
+      formation_diplome: '45033404',
+      date_ouverture: '1995-09-01 00:00:00',
+    });
   });
 
   it('lands the same rows and columns from the legacy pipe-delimited ISO-8859-1 export (DEVENIR_BCN_MODE=csv)', async () => {
@@ -68,13 +90,22 @@ describe('bcn connector against the BCN simulator', () => {
       expect(csv.map((r) => r[key]).sort()).toEqual(api.map((r) => r[key]).sort());
     }
     const csv = rows(await land('n_formation_diplome', { DEVENIR_BCN_MODE: 'csv' }));
-    expect(csv.find((r) => r.libelle_long_200 === 'Attestation scolaire de sécurité routière de second niveau')).toBeDefined();
-    expect(csv.find((r) => r.formation_diplome === '46321218')).toMatchObject({ libelle_long_200: 'APICULTURE (CSA)', date_ouverture: '01/09/2017' });
+    expect(
+      csv.find((r) => r.libelle_long_200 === 'Attestation scolaire de sécurité routière de second niveau'),
+    ).toBeDefined();
+    expect(csv.find((r) => r.formation_diplome === '46321218')).toMatchObject({
+      libelle_long_200: 'APICULTURE (CSA)',
+      date_ouverture: '01/09/2017',
+    });
     expect(csv.some((r) => Object.values(r).some((v) => String(v).includes('"CPES"')))).toBe(true);
   });
 
   it('fails for good on bad credentials, and names the variable when a real service has none', async () => {
-    await expect(land('n_mef', { DEVENIR_BCN_PASSWORD: 'wrong' })).rejects.toMatchObject({ name: 'HttpError', status: 401, retryable: false });
+    await expect(land('n_mef', { DEVENIR_BCN_PASSWORD: 'wrong' })).rejects.toMatchObject({
+      name: 'HttpError',
+      status: 401,
+      retryable: false,
+    });
     const { ctx } = testLandContext('bcn', 'https://omogen-api-pr.phm.education.gouv.fr/bcnAPI');
     await expect(bcnConnector.land(ctx, { dataset: 'n_mef', period })).rejects.toThrow(/DEVENIR_BCN_API_KEY/);
   });
@@ -84,7 +115,9 @@ describe('bcn connector against the BCN simulator', () => {
     const report = await land('n_groupe_formation');
     expect(rows(report)).toHaveLength(29);
     expect(report.requests).toBe(4);
-    expect(sims.requests.get('bcn')!.filter((r) => r.startsWith('POST /auth/login-extraction')).length).toBeGreaterThanOrEqual(2);
+    expect(
+      sims.requests.get('bcn')!.filter((r) => r.startsWith('POST /auth/login-extraction')).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('retries a 429 with Retry-After, a burst of 503, a truncated body and an HTML page', async () => {
@@ -104,12 +137,36 @@ describe('bcn connector against the BCN simulator', () => {
   });
 
   it('stops with a ContractError on a missing required column and reports an extra one as drift', async () => {
-    sims.faults.add({ source: 'bcn', kind: 'rename-column', column: 'formation_diplome', to: 'code_formation', match: 'N_MEF' });
-    await expect(land('n_mef')).rejects.toMatchObject({ name: 'ContractError', message: expect.stringMatching(/bcn: dataset n_mef: required column "formation_diplome" missing/) });
-    sims.faults.add({ source: 'bcn', kind: 'rename-column', column: 'formation_diplome', to: 'code_formation', match: '/export/CSV' });
-    await expect(land('n_mef', { DEVENIR_BCN_MODE: 'csv' })).rejects.toMatchObject({ name: 'ContractError', message: expect.stringContaining('"formation_diplome"') });
+    sims.faults.add({
+      source: 'bcn',
+      kind: 'rename-column',
+      column: 'formation_diplome',
+      to: 'code_formation',
+      match: 'N_MEF',
+    });
+    await expect(land('n_mef')).rejects.toMatchObject({
+      name: 'ContractError',
+      message: expect.stringMatching(/bcn: dataset n_mef: required column "formation_diplome" missing/),
+    });
+    sims.faults.add({
+      source: 'bcn',
+      kind: 'rename-column',
+      column: 'formation_diplome',
+      to: 'code_formation',
+      match: '/export/CSV',
+    });
+    await expect(land('n_mef', { DEVENIR_BCN_MODE: 'csv' })).rejects.toMatchObject({
+      name: 'ContractError',
+      message: expect.stringContaining('"formation_diplome"'),
+    });
     sims.faults.clear();
-    sims.faults.add({ source: 'bcn', kind: 'extra-column', column: 'code_nsf_2026', to: '331', match: 'N_GROUPE_FORMATION' });
+    sims.faults.add({
+      source: 'bcn',
+      kind: 'extra-column',
+      column: 'code_nsf_2026',
+      to: '331',
+      match: 'N_GROUPE_FORMATION',
+    });
     const report = await land('n_groupe_formation');
     expect(report.drift.unknownColumns).toEqual(['code_nsf_2026']);
     expect(rows(report)[0].code_nsf_2026).toBe('331');
@@ -121,7 +178,10 @@ describe('bcn connector against the BCN simulator', () => {
       expect(staged.quarantined, `${dataset}: ${staged.reasons.join(' | ')}`).toBe(0);
     }
     const api = await stage(await land('n_formation_diplome'), bcnConnector.datasets.n_formation_diplome);
-    const csv = await stage(await land('n_formation_diplome', { DEVENIR_BCN_MODE: 'csv' }), bcnConnector.datasets.n_formation_diplome);
+    const csv = await stage(
+      await land('n_formation_diplome', { DEVENIR_BCN_MODE: 'csv' }),
+      bcnConnector.datasets.n_formation_diplome,
+    );
     expect(csv).toEqual({ ...api, reasons: [] });
     expect(api.rows).toBe(4023);
   });

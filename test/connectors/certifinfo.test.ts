@@ -21,10 +21,11 @@ beforeAll(async () => {
 afterAll(() => sims.close());
 afterEach(() => sims.faults.clear());
 
-const rows = (report: LandingReport) => parse(readFileSync(report.files[0].path, 'utf8'), { delimiter: ';', columns: true }) as Record<string, string>[];
-const land = (dataset: string) => certifinfoConnector.land(testLandContext('certifinfo', baseUrl).ctx, { dataset, period });
+const rows = (report: LandingReport) =>
+  parse(readFileSync(report.files[0].path, 'utf8'), { delimiter: ';', columns: true }) as Record<string, string>[];
+const land = (dataset: string) =>
+  certifinfoConnector.land(testLandContext('certifinfo', baseUrl).ctx, { dataset, period });
 const real = readSampleCsv('certifinfo/certif_info.csv', { delimiter: ';', encoding: 'utf-8', quoted: false }).rows;
-
 
 /** Runs the raw layer's landing step (DuckDB) on a report: rows kept, rows quarantined with reasons, columns. */
 async function stage(report: LandingReport, spec: DatasetSpec) {
@@ -40,7 +41,11 @@ describe('certifinfo connector against the data.gouv tabular API simulator', () 
     const report = await land('certifications');
     const landed = rows(report);
     expect(landed).toHaveLength(10067);
-    expect(landed.find((r) => r.code_diplome === '1880')).toMatchObject({ libelle_diplome: 'Magistère aménagement et urbanisme', codeideo2: 'FOR.846', code_scolarite: '' });
+    expect(landed.find((r) => r.code_diplome === '1880')).toMatchObject({
+      libelle_diplome: 'Magistère aménagement et urbanisme',
+      codeideo2: 'FOR.846',
+      code_scolarite: '',
+    });
     const curly = real.find((r) => r.Libelle_Diplome.includes('’'))!;
     expect(landed.find((r) => r.code_diplome === curly.Code_Diplome)!.libelle_diplome).toBe(curly.Libelle_Diplome);
     expect(landed.find((r) => r.code_diplome === '85199')!.libelle_diplome).toBe('Test Bright Anglais "level A"');
@@ -53,8 +58,14 @@ describe('certifinfo connector against the data.gouv tabular API simulator', () 
   it('lands the kit apprentissage CFD ↔ RNCP table', async () => {
     const landed = rows(await land('kit_apprentissage'));
     expect(landed).toHaveLength(5707);
-    expect(landed[0]).toMatchObject({ code_diplome: '32031313', code_rncp: 'RNCP38381', fiche_active_inactive: 'ACTIVE' });
-    expect(landed.find((r) => r.code_diplome === '45023201')!.intitule_diplome_depp).toBe('TAILLEUR DE PIERRES "MONUMENTS HISTORIQUES" (BP DEPARTEMENTAL)');
+    expect(landed[0]).toMatchObject({
+      code_diplome: '32031313',
+      code_rncp: 'RNCP38381',
+      fiche_active_inactive: 'ACTIVE',
+    });
+    expect(landed.find((r) => r.code_diplome === '45023201')!.intitule_diplome_depp).toBe(
+      'TAILLEUR DE PIERRES "MONUMENTS HISTORIQUES" (BP DEPARTEMENTAL)',
+    );
   });
 
   it('retries a 429 with Retry-After, a 503 burst, a truncated file and an HTML page', async () => {
@@ -67,10 +78,25 @@ describe('certifinfo connector against the data.gouv tabular API simulator', () 
   });
 
   it('stops with a ContractError on a missing required column and reports an extra one as drift', async () => {
-    sims.faults.add({ source: 'certifinfo', kind: 'rename-column', column: 'Code_Scolarité', to: 'Code_Scolarite_BCN', match: '/data/csv/' });
-    await expect(land('certifications')).rejects.toMatchObject({ name: 'ContractError', message: expect.stringMatching(/certifinfo: dataset certifications: required column "code_scolarite" missing/) });
+    sims.faults.add({
+      source: 'certifinfo',
+      kind: 'rename-column',
+      column: 'Code_Scolarité',
+      to: 'Code_Scolarite_BCN',
+      match: '/data/csv/',
+    });
+    await expect(land('certifications')).rejects.toMatchObject({
+      name: 'ContractError',
+      message: expect.stringMatching(/certifinfo: dataset certifications: required column "code_scolarite" missing/),
+    });
     sims.faults.clear();
-    sims.faults.add({ source: 'certifinfo', kind: 'extra-column', column: 'Code_Sise', to: '2500249', match: '/data/csv/' });
+    sims.faults.add({
+      source: 'certifinfo',
+      kind: 'extra-column',
+      column: 'Code_Sise',
+      to: '2500249',
+      match: '/data/csv/',
+    });
     const report = await land('certifications');
     expect(report.drift.unknownColumns).toEqual(['code_sise']);
     expect(rows(report)[0].code_sise).toBe('2500249');

@@ -21,8 +21,13 @@ beforeAll(async () => {
 afterAll(() => sims.close());
 afterEach(() => sims.faults.clear());
 
-const rows = (report: LandingReport) => readFileSync(report.files[0].path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
-const land = (dataset: string, env: NodeJS.ProcessEnv = {}) => onisepConnector.land(testLandContext('onisep', baseUrl, { env }).ctx, { dataset, period });
+const rows = (report: LandingReport) =>
+  readFileSync(report.files[0].path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, string>);
+const land = (dataset: string, env: NodeJS.ProcessEnv = {}) =>
+  onisepConnector.land(testLandContext('onisep', baseUrl, { env }).ctx, { dataset, period });
 
 /** The table de passage rows the generator must derive from the real Certif Info extract. */
 function expectedPassage() {
@@ -30,7 +35,6 @@ function expectedPassage() {
     (r) => r.codeIdeo2.startsWith('FOR.') && r.Etat === '0' && (r.Code_RNCP !== '' || r['Code_Scolarité'] !== ''),
   );
 }
-
 
 /** Runs the raw layer's landing step (DuckDB) on a report: rows kept, rows quarantined with reasons, columns. */
 async function stage(report: LandingReport, spec: DatasetSpec) {
@@ -46,7 +50,12 @@ describe('onisep connector against the ONISEP simulator', () => {
     const report = await land('formations_initiales');
     const landed = rows(report);
     expect(landed).toHaveLength(6086);
-    expect(landed[0]).toMatchObject({ 'libellé formation principal': "Chargé d'accompagnement social et professionnel", 'code RNCP': '7426', 'lien site onisep.fr': 'http://www.onisep.fr/http/redirection/formation/slug/FOR.6913', 'domaine/sous-domaine': 'santé - social - sport/travail social' });
+    expect(landed[0]).toMatchObject({
+      'libellé formation principal': "Chargé d'accompagnement social et professionnel",
+      'code RNCP': '7426',
+      'lien site onisep.fr': 'http://www.onisep.fr/http/redirection/formation/slug/FOR.6913',
+      'domaine/sous-domaine': 'santé - social - sport/travail social',
+    });
     expect(report.drift.unknownColumns).toEqual([]);
     expect(report.requests).toBe(1);
   });
@@ -56,7 +65,12 @@ describe('onisep connector against the ONISEP simulator', () => {
     const landed = rows(await land('table_de_passage'));
     expect(landed).toHaveLength(expected.length);
     const first = expected[0];
-    expect(landed[0]).toMatchObject({ certif_info_ci_identifiant: first.Code_Diplome, ideo_identifiant_formation: first.codeIdeo2, ci_code_rncp: first.Code_RNCP, ci_code_scolarite: first['Code_Scolarité'] });
+    expect(landed[0]).toMatchObject({
+      certif_info_ci_identifiant: first.Code_Diplome,
+      ideo_identifiant_formation: first.codeIdeo2,
+      ci_code_rncp: first.Code_RNCP,
+      ci_code_scolarite: first['Code_Scolarité'],
+    });
     expect(landed.every((r) => /^FOR\.\d+$/.test(r.ideo_identifiant_formation))).toBe(true);
   });
 
@@ -66,13 +80,28 @@ describe('onisep connector against the ONISEP simulator', () => {
     expect(rows(report)).toEqual(download);
     expect(report.requests).toBe(1 + 1 + 7);
     const searches = sims.requests.get('onisep')!.filter((r) => r.includes('/search?'));
-    expect(searches.slice(-8).map((r) => new URL(r.split(' ')[1], 'http://x').searchParams.get('from'))).toEqual(['0', '0', '1000', '2000', '3000', '4000', '5000', '6000']);
+    expect(searches.slice(-8).map((r) => new URL(r.split(' ')[1], 'http://x').searchParams.get('from'))).toEqual([
+      '0',
+      '0',
+      '1000',
+      '2000',
+      '3000',
+      '4000',
+      '5000',
+      '6000',
+    ]);
   });
 
   it('fails for good on bad credentials and logs in again once when the token expires', async () => {
-    await expect(land('table_de_passage', { ...API, DEVENIR_ONISEP_PASSWORD: 'wrong' })).rejects.toMatchObject({ name: 'HttpError', status: 401, retryable: false });
+    await expect(land('table_de_passage', { ...API, DEVENIR_ONISEP_PASSWORD: 'wrong' })).rejects.toMatchObject({
+      name: 'HttpError',
+      status: 401,
+      retryable: false,
+    });
     const { ctx } = testLandContext('onisep', 'https://api.opendata.onisep.fr', { env: API });
-    await expect(onisepConnector.land(ctx, { dataset: 'table_de_passage', period })).rejects.toThrow(/DEVENIR_ONISEP_APP_ID/);
+    await expect(onisepConnector.land(ctx, { dataset: 'table_de_passage', period })).rejects.toThrow(
+      /DEVENIR_ONISEP_APP_ID/,
+    );
     sims.faults.add({ source: 'onisep', kind: 'expire-token', match: '/search', times: 1 });
     const report = await land('table_de_passage', API);
     expect(rows(report)).toHaveLength(expectedPassage().length);
@@ -91,9 +120,18 @@ describe('onisep connector against the ONISEP simulator', () => {
 
   it('stops with a ContractError on a missing required column and reports an extra one as drift', async () => {
     sims.faults.add({ source: 'onisep', kind: 'drop-column', column: 'code RNCP', match: '/downloads/5fa591127f501' });
-    await expect(land('formations_initiales')).rejects.toMatchObject({ name: 'ContractError', message: expect.stringMatching(/onisep: dataset formations_initiales: required column "code_rncp" missing/) });
+    await expect(land('formations_initiales')).rejects.toMatchObject({
+      name: 'ContractError',
+      message: expect.stringMatching(/onisep: dataset formations_initiales: required column "code_rncp" missing/),
+    });
     sims.faults.clear();
-    sims.faults.add({ source: 'onisep', kind: 'extra-column', column: 'ci_code_rs', to: 'RS5638', match: '6152ccdf850ef' });
+    sims.faults.add({
+      source: 'onisep',
+      kind: 'extra-column',
+      column: 'ci_code_rs',
+      to: 'RS5638',
+      match: '6152ccdf850ef',
+    });
     const report = await land('table_de_passage', API);
     expect(report.drift.unknownColumns).toEqual(['ci_code_rs']);
   });
@@ -101,7 +139,15 @@ describe('onisep connector against the ONISEP simulator', () => {
   it('stages every record through the raw-layer landing step, none quarantined', async () => {
     const formations = await stage(await land('formations_initiales'), onisepConnector.datasets.formations_initiales);
     expect(formations).toMatchObject({ rows: 6086, quarantined: 0 });
-    expect(formations.columns).toEqual(expect.arrayContaining(['lien_site_onisep_fr', 'libelle_formation_principal', 'libelle_type_formation', 'code_rncp', 'domaine_sous_domaine']));
+    expect(formations.columns).toEqual(
+      expect.arrayContaining([
+        'lien_site_onisep_fr',
+        'libelle_formation_principal',
+        'libelle_type_formation',
+        'code_rncp',
+        'domaine_sous_domaine',
+      ]),
+    );
     const passage = await stage(await land('table_de_passage', API), onisepConnector.datasets.table_de_passage);
     expect(passage).toMatchObject({ rows: expectedPassage().length, quarantined: 0 });
   });

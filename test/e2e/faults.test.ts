@@ -15,7 +15,17 @@ import { startHarness, type Harness } from '../support/harness.js';
 
 const DATE = '2026-11-29';
 /** The InserJeunes raw columns that are data, not lineage (`_raw_key`, `_raw_row`). */
-const IJ_DATA = ['scope', 'scope_code', 'filiere', 'id_mesure', 'valeur_mesure', 'dimension', 'code', 'libelle_etab', 'millesime'];
+const IJ_DATA = [
+  'scope',
+  'scope_code',
+  'filiere',
+  'id_mesure',
+  'valeur_mesure',
+  'dimension',
+  'code',
+  'libelle_etab',
+  'millesime',
+];
 const checksum = (relation: string) =>
   `select count(*)::bigint as n, coalesce(sum(hash(${IJ_DATA.map((c) => `coalesce(${sql.id(c)}, '<null>')`).join(', ')})), 0)::varchar as h from ${relation}`;
 
@@ -29,7 +39,10 @@ async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
 
 /** The ApplicationFailure a failed refresh ended with (workflow → activity → application failure). */
 async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await run.then(() => undefined, (e: unknown) => e);
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WorkflowFailedError);
   const activity = (error as WorkflowFailedError).cause;
   expect(activity).toBeInstanceOf(ActivityFailure);
@@ -43,9 +56,14 @@ describe('fault knobs on: each error class against real Temporal and S3', () => 
   let worker: RunningWorker | undefined;
   /** The worker process the per-UAI test kills, started early so that its start-up overlaps the first test. */
   let doomed: ChildProcess;
-  const requests = (source: SourceId, part: string) => (h.sims.requests.get(source) ?? []).filter((r) => r.includes(part));
+  const requests = (source: SourceId, part: string) =>
+    (h.sims.requests.get(source) ?? []).filter((r) => r.includes(part));
   const refresh = (id: string, input: Omit<RefreshSourceInput, 'queues' | 'committerId'>) =>
-    h.client.workflow.execute('refreshSourceWorkflow', { taskQueue: h.ctx.queues.workflows, workflowId: `${id}-${randomUUID().slice(0, 8)}`, args: [{ ...h.ctx, date: DATE, build: false, ...input }] }) as Promise<RefreshSourceResult>;
+    h.client.workflow.execute('refreshSourceWorkflow', {
+      taskQueue: h.ctx.queues.workflows,
+      workflowId: `${id}-${randomUUID().slice(0, 8)}`,
+      args: [{ ...h.ctx, date: DATE, build: false, ...input }],
+    }) as Promise<RefreshSourceResult>;
 
   beforeAll(async () => {
     // 20 requests per second to every simulator: a batch of 50 UAIs takes 2.5 s, longer than the heartbeat
@@ -66,15 +84,29 @@ describe('fault knobs on: each error class against real Temporal and S3', () => 
     expect(Number(expected.n)).toBeGreaterThan(1000);
     const regions = requests('inserjeunes', '/region/').length;
 
-    h.sims.faults.add({ source: 'inserjeunes', kind: 'status', status: 429, retryAfter: 1, times: 10, match: '/region/' });
+    h.sims.faults.add({
+      source: 'inserjeunes',
+      kind: 'status',
+      status: 429,
+      retryAfter: 1,
+      times: 10,
+      match: '/region/',
+    });
     const started = Date.now();
-    const storm = await refresh('storm', { source: 'inserjeunes', datasets: ['regionales'], periods: ['2021_2022'], publish: false });
+    const storm = await refresh('storm', {
+      source: 'inserjeunes',
+      datasets: ['regionales'],
+      periods: ['2021_2022'],
+      publish: false,
+    });
     const elapsed = Date.now() - started;
     expect(h.sims.faults.list()).toEqual([]); // all ten 429s were served
     expect(requests('inserjeunes', '/region/').length - regions).toBeGreaterThanOrEqual(regions + 10); // each one asked again
     expect(elapsed).toBeGreaterThanOrEqual(1000); // Retry-After: 1 honoured
     expect(storm.landed[0].quarantined).toBe(0);
-    const staged = (await loadStaged(h.lake.store, storm.stagedKeys[0])).find((t) => t.name === 'raw.inserjeunes__regionales')!;
+    const staged = (await loadStaged(h.lake.store, storm.stagedKeys[0])).find(
+      (t) => t.name === 'raw.inserjeunes__regionales',
+    )!;
     const got = await Workspace.with(async (ws) => {
       await registerTables(ws, h.lake.store, [staged], path.join(h.config.workDir, 'cache'));
       return (await ws.rows(checksum('raw.inserjeunes__regionales')))[0];
@@ -93,7 +125,21 @@ describe('fault knobs on: each error class against real Temporal and S3', () => 
     await worker?.shutdown();
     worker = undefined;
     const first = doomed;
-    const handle = await h.client.workflow.start('refreshSourceWorkflow', { taskQueue: h.ctx.queues.workflows, workflowId: `uai-loop-${randomUUID().slice(0, 8)}`, args: [{ ...h.ctx, source: 'inserjeunes', datasets: ['etablissements'], periods: ['2021_2022'], scope: { uai: uais }, build: false, date: DATE }] });
+    const handle = await h.client.workflow.start('refreshSourceWorkflow', {
+      taskQueue: h.ctx.queues.workflows,
+      workflowId: `uai-loop-${randomUUID().slice(0, 8)}`,
+      args: [
+        {
+          ...h.ctx,
+          source: 'inserjeunes',
+          datasets: ['etablissements'],
+          periods: ['2021_2022'],
+          scope: { uai: uais },
+          build: false,
+          date: DATE,
+        },
+      ],
+    });
     // The replacement starts once the first worker holds the activity, and is ready by the time it is killed.
     await until(() => fetched().length > 0, 90_000);
     const second = h.spawnWorker();
@@ -113,7 +159,12 @@ describe('fault knobs on: each error class against real Temporal and S3', () => 
     expect(twice.length).toBeGreaterThan(0); // the batch in flight was lost with the worker…
     expect(twice.length).toBeLessThanOrEqual(batch); // …and only that one
     expect(counts.get(uais[0])).toBe(1); // the second attempt did not start over
-    const { rows } = await runQuery(h.lake, `select count(*) as n, count(distinct (scope_code, filiere, code, id_mesure)) as d, count(distinct scope_code) as uais from raw.inserjeunes__etablissements`, {}, h.config.workDir);
+    const { rows } = await runQuery(
+      h.lake,
+      `select count(*) as n, count(distinct (scope_code, filiere, code, id_mesure)) as d, count(distinct scope_code) as uais from raw.inserjeunes__etablissements`,
+      {},
+      h.config.workDir,
+    );
     expect(Number(rows[0].n)).toBe(Number(rows[0].d)); // no row landed twice
     expect(Number(rows[0].n)).toBe(result.landed[0].rows);
     expect(Number(rows[0].uais)).toBeGreaterThan(200);
@@ -140,14 +191,22 @@ describe('fault knobs on: each error class against real Temporal and S3', () => 
     expect(await head()).toBe(before);
 
     // Every row's closing date broken: far above the 5 % quarantine threshold.
-    h.sims.faults.add({ source: 'acce', kind: 'extra-column', column: 'date_fermeture', to: 'bientôt', match: 'ACCE_UAI.csv' });
+    h.sims.faults.add({
+      source: 'acce',
+      kind: 'extra-column',
+      column: 'date_fermeture',
+      to: 'bientôt',
+      match: 'ACCE_UAI.csv',
+    });
     fetches = requests('acce', 'ACCE_UAI.csv').length;
     const quarantine = await failureOf(refresh('quarantine', { source: 'acce', datasets: ['etablissements'] }));
     h.sims.faults.clear('acce');
     expect(quarantine.type).toBe('QuarantineThresholdExceeded');
     expect(quarantine.nonRetryable).toBe(true);
     expect(quarantine.message).toContain(`acce/etablissements/${DATE}`);
-    expect(quarantine.message).toMatch(/(\d+) of \1 rows \(100\.0%\) break the contract, above the 5\.0% threshold \(DEVENIR_QUARANTINE_THRESHOLD\)/);
+    expect(quarantine.message).toMatch(
+      /(\d+) of \1 rows \(100\.0%\) break the contract, above the 5\.0% threshold \(DEVENIR_QUARANTINE_THRESHOLD\)/,
+    );
     expect(quarantine.message).toContain('date_fermeture bientôt does not match');
     expect(requests('acce', 'ACCE_UAI.csv').length - fetches).toBe(1);
     expect(await head()).toBe(before);

@@ -54,12 +54,17 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
-const requests = (h: Harness, source: SourceId, match = '') => (h.sims.requests.get(source) ?? []).filter((r) => r.includes(match));
+const requests = (h: Harness, source: SourceId, match = '') =>
+  (h.sims.requests.get(source) ?? []).filter((r) => r.includes(match));
 
 /** Ids of the child workflows a workflow started, from its history. */
 async function childIds(client: Client, workflowId: string): Promise<string[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).flatMap((e) => (e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ? [e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId] : []));
+  return (history.events ?? []).flatMap((e) =>
+    e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId
+      ? [e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId]
+      : [],
+  );
 }
 
 async function times(client: Client, workflowId: string): Promise<{ status: string; start: number; close: number }> {
@@ -70,18 +75,30 @@ async function times(client: Client, workflowId: string): Promise<{ status: stri
 /** Stops a harness, first terminating what its workflows left running (an idle committer, a run cut short by a failure). */
 async function stop(h: Harness | undefined): Promise<void> {
   if (!h) return;
-  for await (const w of h.client.workflow.list({ query: `TaskQueue = '${h.ctx.queues.workflows}' AND ExecutionStatus = 'Running'` })) {
-    await h.client.workflow.getHandle(w.workflowId, w.runId).terminate('end of test').catch(() => undefined);
+  for await (const w of h.client.workflow.list({
+    query: `TaskQueue = '${h.ctx.queues.workflows}' AND ExecutionStatus = 'Running'`,
+  })) {
+    await h.client.workflow
+      .getHandle(w.workflowId, w.runId)
+      .terminate('end of test')
+      .catch(() => undefined);
   }
   await h.stop();
 }
 
-const landedRows = (r: RefreshSourceResult) => Object.fromEntries(r.landed.map((l) => [`${l.dataset}/${l.period}`, l.rows]));
+const landedRows = (r: RefreshSourceResult) =>
+  Object.fromEntries(r.landed.map((l) => [`${l.dataset}/${l.period}`, l.rows]));
 
 const refreshSource = (h: Harness, id: string, source: SourceId) =>
-  h.client.workflow.execute('refreshSourceWorkflow', { taskQueue: h.ctx.queues.workflows, workflowId: `${h.env.DEVENIR_TASK_QUEUE_PREFIX}/${id}`, args: [{ ...h.ctx, source, date: DATE }] }) as Promise<RefreshSourceResult>;
+  h.client.workflow.execute('refreshSourceWorkflow', {
+    taskQueue: h.ctx.queues.workflows,
+    workflowId: `${h.env.DEVENIR_TASK_QUEUE_PREFIX}/${id}`,
+    args: [{ ...h.ctx, source, date: DATE }],
+  }) as Promise<RefreshSourceResult>;
 
-const backfillArgs = (h: Harness) => [{ ...h.ctx, source: 'inserjeunes', datasets: ['regionales'], millesimes: MILLESIMES, parallelism: 4 }];
+const backfillArgs = (h: Harness) => [
+  { ...h.ctx, source: 'inserjeunes', datasets: ['regionales'], millesimes: MILLESIMES, parallelism: 4 },
+];
 
 /** Raw, staging and published row counts by millésime of the InserJeunes regional figures. */
 async function regionalCounts(h: Harness) {
@@ -94,7 +111,10 @@ async function regionalCounts(h: Harness) {
 
 /** Staging rows sharing their unique key (scope_code, millesime, code_certification, filiere): 0 when none. */
 async function stagingDuplicates(h: Harness): Promise<number> {
-  return count(h, 'select count(*) - count(distinct (scope_code, millesime, code_certification, filiere)) as n from staging.stg_inserjeunes__regionales');
+  return count(
+    h,
+    'select count(*) - count(distinct (scope_code, millesime, code_certification, filiere)) as n from staging.stg_inserjeunes__regionales',
+  );
 }
 
 // Results of the uninterrupted runs on lake B, compared with the interrupted ones on lakes C and D.
@@ -124,27 +144,53 @@ describe('refresh-all from the simulators', () => {
 
     const tables = await tableRows(a);
     for (const layer of ['raw', 'staging', 'matched', 'published']) {
-      expect(Object.keys(tables).filter((t) => t.startsWith(`${layer}.`) && tables[t] > 0).length, layer).toBeGreaterThan(0);
+      expect(
+        Object.keys(tables).filter((t) => t.startsWith(`${layer}.`) && tables[t] > 0).length,
+        layer,
+      ).toBeGreaterThan(0);
     }
     for (const source of REFRESH_STAGES.flat()) {
-      const raw = Object.entries(tables).filter(([t]) => t.startsWith(`raw.${source.replace(/-/g, '_')}__`) && !t.endsWith('__quarantine'));
-      expect(raw.reduce((n, [, r]) => n + r, 0), `raw rows of ${source}`).toBeGreaterThan(0);
+      const raw = Object.entries(tables).filter(
+        ([t]) => t.startsWith(`raw.${source.replace(/-/g, '_')}__`) && !t.endsWith('__quarantine'),
+      );
+      expect(
+        raw.reduce((n, [, r]) => n + r, 0),
+        `raw rows of ${source}`,
+      ).toBeGreaterThan(0);
     }
 
     // The statistics of the requested millésime only, each row linked to a certification of the referential.
-    const regional = await rows(a, "select millesime, count(*) as n from published.stats_regionales where filiere <> 'superieur' group by all");
+    const regional = await rows(
+      a,
+      "select millesime, count(*) as n from published.stats_regionales where filiere <> 'superieur' group by all",
+    );
     expect(regional.map((r) => r.millesime)).toEqual(['2021_2022']);
     expect(Number(regional[0].n)).toBeGreaterThan(1000);
-    expect(await count(a, "select count(*) as n from published.stats_regionales s where filiere <> 'superieur' and not exists (select 1 from published.certifications c where c.code_certification = s.code_certification)")).toBe(0);
-    // Every région académique of the API and every staged regional figure reach the published table.
-    expect(await count(a, 'select count(distinct code_region_academique) as n from published.stats_regionales')).toBe(await count(a, 'select count(distinct scope_code) as n from staging.stg_inserjeunes__regionales'));
     expect(
-      await count(a, 'select count(*) as n from staging.stg_inserjeunes__regionales g where not exists (select 1 from published.stats_regionales p where p.code_region_academique = g.scope_code and p.code_certification = g.code_certification and p.millesime = g.millesime)'),
+      await count(
+        a,
+        "select count(*) as n from published.stats_regionales s where filiere <> 'superieur' and not exists (select 1 from published.certifications c where c.code_certification = s.code_certification)",
+      ),
+    ).toBe(0);
+    // Every région académique of the API and every staged regional figure reach the published table.
+    expect(await count(a, 'select count(distinct code_region_academique) as n from published.stats_regionales')).toBe(
+      await count(a, 'select count(distinct scope_code) as n from staging.stg_inserjeunes__regionales'),
+    );
+    expect(
+      await count(
+        a,
+        'select count(*) as n from staging.stg_inserjeunes__regionales g where not exists (select 1 from published.stats_regionales p where p.code_region_academique = g.scope_code and p.code_certification = g.code_certification and p.millesime = g.millesime)',
+      ),
     ).toBe(0);
 
     // The coverage lists the whole Parcoursup catalogue.
-    const parcoursup = await rows(a, "select sum(nb_formations)::integer as formations, round(sum(part_catalogue))::integer as part from published.couverture where catalogue = 'parcoursup'");
-    expect(parcoursup[0].formations).toBe(await count(a, 'select count(*) as n from staging.stg_parcoursup__formations'));
+    const parcoursup = await rows(
+      a,
+      "select sum(nb_formations)::integer as formations, round(sum(part_catalogue))::integer as part from published.couverture where catalogue = 'parcoursup'",
+    );
+    expect(parcoursup[0].formations).toBe(
+      await count(a, 'select count(*) as n from staging.stg_parcoursup__formations'),
+    );
     expect(parcoursup[0].formations).toBeGreaterThan(0);
     expect(parcoursup[0].part).toBe(100);
   }, 300_000);
@@ -163,7 +209,12 @@ describe('backfill, and a failing source in refresh-all', () => {
 
   it('backfills four millésimes in parallel children, publishes each, and redoes nothing when run again', async () => {
     const id = `${b.env.DEVENIR_TASK_QUEUE_PREFIX}/backfill/inserjeunes/regionales`;
-    const run = () => b.client.workflow.execute('backfillWorkflow', { taskQueue: b.ctx.queues.workflows, workflowId: id, args: backfillArgs(b) }) as Promise<BackfillOutcome>;
+    const run = () =>
+      b.client.workflow.execute('backfillWorkflow', {
+        taskQueue: b.ctx.queues.workflows,
+        workflowId: id,
+        args: backfillArgs(b),
+      }) as Promise<BackfillOutcome>;
     const outcome = await run();
     expect(outcome.failed).toEqual([]);
     expect(outcome.alreadyDone).toEqual([]);
@@ -176,11 +227,14 @@ describe('backfill, and a failing source in refresh-all', () => {
     expect(spans.map((s) => s.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
     expect(Math.max(...spans.map((s) => s.start))).toBeLessThan(Math.min(...spans.map((s) => s.close)));
     // The simulator has no 2018_2019: that child landed nothing, and did not fail.
-    const empty = await Promise.all(children.map(async (c) => (await b.client.workflow.getHandle(c).result()) as RefreshSourceResult));
+    const empty = await Promise.all(
+      children.map(async (c) => (await b.client.workflow.getHandle(c).result()) as RefreshSourceResult),
+    );
     expect(Object.assign({}, ...empty.map(landedRows))).toMatchObject({ 'regionales/2018_2019': 0 });
 
     const counts = await regionalCounts(b);
-    for (const layer of ['raw', 'staging', 'published'] as const) expect(Object.keys(counts[layer]), layer).toEqual(MILLESIMES.slice(1));
+    for (const layer of ['raw', 'staging', 'published'] as const)
+      expect(Object.keys(counts[layer]), layer).toEqual(MILLESIMES.slice(1));
     expect(Object.values(counts.published).every((n) => n > 1000)).toBe(true);
     expect(await stagingDuplicates(b)).toBe(0);
     uninterruptedBackfill = counts;
@@ -200,13 +254,23 @@ describe('backfill, and a failing source in refresh-all', () => {
     const id = `${b.env.DEVENIR_TASK_QUEUE_PREFIX}/refresh/all/${DATE}`;
     // The referentials already in the lake are kept; the small ones and every lookup source run.
     const skip: SourceId[] = ['bcn', 'acce', 'onisep', 'certifinfo', 'inserjeunes'];
-    const result = (await b.client.workflow.execute('refreshAllWorkflow', { taskQueue: b.ctx.queues.workflows, workflowId: id, args: [{ ...b.ctx, date: DATE, periods: ['2021_2022'], skip }] })) as RefreshAllResult;
+    const result = (await b.client.workflow.execute('refreshAllWorkflow', {
+      taskQueue: b.ctx.queues.workflows,
+      workflowId: id,
+      args: [{ ...b.ctx, date: DATE, periods: ['2021_2022'], skip }],
+    })) as RefreshAllResult;
     expect(result.sources.filter((s) => s.error)).toEqual([]);
     expect(requests(b, 'insersup', '/insersup/formations').length).toBeGreaterThan(12);
 
     const children = await childIds(b.client, id);
-    const spans = Object.fromEntries(await Promise.all(children.map(async (c) => [c.split('/').pop(), await times(b.client, c)] as const)));
-    expect(Object.keys(spans).sort()).toEqual(REFRESH_STAGES.flat().filter((s) => !skip.includes(s)).sort());
+    const spans = Object.fromEntries(
+      await Promise.all(children.map(async (c) => [c.split('/').pop(), await times(b.client, c)] as const)),
+    );
+    expect(Object.keys(spans).sort()).toEqual(
+      REFRESH_STAGES.flat()
+        .filter((s) => !skip.includes(s))
+        .sort(),
+    );
     const siblings = REFRESH_STAGES[1].filter((s) => s !== 'insersup' && !skip.includes(s));
     for (const s of siblings) {
       expect(spans[s].status).toBe('COMPLETED');
@@ -221,7 +285,9 @@ describe('backfill, and a failing source in refresh-all', () => {
     expect(result.committed).toBe(true);
     expect((await b.lake.lakeSnapshot())?.snapshot_id).toBe(result.snapshotId);
     expect(result.sources.find((s) => s.source === 'insersup')!.rows).toBeGreaterThan(0);
-    expect(await count(b, 'select count(*) as n from raw.insersup__etablissements')).toBe(result.sources.find((s) => s.source === 'insersup')!.rows);
+    expect(await count(b, 'select count(*) as n from raw.insersup__etablissements')).toBe(
+      result.sources.find((s) => s.source === 'insersup')!.rows,
+    );
   }, 240_000);
 });
 
@@ -237,8 +303,14 @@ describe('a worker killed mid-backfill', () => {
     await refreshSource(c, 'seed/bcn', 'bcn');
     // Région 02 answers slowly once per millésime, so every child is still landing when the worker dies.
     c.sims.faults.add({ source: 'inserjeunes', kind: 'slow', delayMs: 10_000, match: 'region/02/millesime', times: 4 });
-    const handle = await c.client.workflow.start('backfillWorkflow', { taskQueue: c.ctx.queues.workflows, workflowId: `${c.env.DEVENIR_TASK_QUEUE_PREFIX}/backfill/inserjeunes/regionales`, args: backfillArgs(c) });
-    await until('every child to ask for région 02', () => MILLESIMES.every((m) => requests(c, 'inserjeunes', `region/02/millesime/${m}`).length > 0));
+    const handle = await c.client.workflow.start('backfillWorkflow', {
+      taskQueue: c.ctx.queues.workflows,
+      workflowId: `${c.env.DEVENIR_TASK_QUEUE_PREFIX}/backfill/inserjeunes/regionales`,
+      args: backfillArgs(c),
+    });
+    await until('every child to ask for région 02', () =>
+      MILLESIMES.every((m) => requests(c, 'inserjeunes', `region/02/millesime/${m}`).length > 0),
+    );
     first.kill('SIGKILL');
     await new Promise<void>((resolve) => (first.exitCode !== null ? resolve() : first.once('exit', () => resolve())));
     c.spawnWorker();
@@ -246,12 +318,15 @@ describe('a worker killed mid-backfill', () => {
     expect(outcome.failed).toEqual([]);
     expect([...outcome.done].sort()).toEqual(MILLESIMES);
     // The lost attempts were really redone.
-    for (const m of MILLESIMES) expect(requests(c, 'inserjeunes', `region/02/millesime/${m}`).length, m).toBeGreaterThanOrEqual(2);
+    for (const m of MILLESIMES)
+      expect(requests(c, 'inserjeunes', `region/02/millesime/${m}`).length, m).toBeGreaterThanOrEqual(2);
 
     expect(uninterruptedBackfill, 'the uninterrupted backfill of lake B').toBeDefined();
     expect(await regionalCounts(c)).toEqual(uninterruptedBackfill);
     expect(await stagingDuplicates(c)).toBe(0);
-    expect(await count(c, 'select count(*) - count(distinct (_raw_key, _raw_row)) as n from raw.inserjeunes__regionales')).toBe(0);
+    expect(
+      await count(c, 'select count(*) - count(distinct (_raw_key, _raw_row)) as n from raw.inserjeunes__regionales'),
+    ).toBe(0);
   }, 240_000);
 });
 
@@ -271,7 +346,11 @@ async function freePort(): Promise<number> {
 async function privateTemporal() {
   const home = mkdtempSync(path.join(os.tmpdir(), 'devenir-temporal-'));
   symlinkSync(servicePaths(loadConfig(process.env).home).venv, servicePaths(home).venv);
-  const env: NodeJS.ProcessEnv = { DEVENIR_HOME: home, DEVENIR_TEMPORAL_PORT: String(await freePort()), DEVENIR_TEMPORAL_UI_PORT: String(await freePort()) };
+  const env: NodeJS.ProcessEnv = {
+    DEVENIR_HOME: home,
+    DEVENIR_TEMPORAL_PORT: String(await freePort()),
+    DEVENIR_TEMPORAL_UI_PORT: String(await freePort()),
+  };
   const config = loadConfig(env); // no TEMPORAL_ADDRESS: the local dev server of this home
   const up = () => servicesUp(config, { log, s3: false, env });
   const { temporalAddress } = await up();
@@ -310,7 +389,11 @@ describe('the Temporal server restarted mid-run', () => {
 
   it('the in-process worker and the client reconnect, and the workflow finishes with the same result', async () => {
     d.sims.faults.add({ source: 'bcn', kind: 'slow', delayMs: 8_000, match: 'nomenclature', times: 1 });
-    const handle = await d.client.workflow.start('refreshSourceWorkflow', { taskQueue: d.ctx.queues.workflows, workflowId: `${d.env.DEVENIR_TASK_QUEUE_PREFIX}/refresh/bcn`, args: [{ ...d.ctx, source: 'bcn', date: DATE }] });
+    const handle = await d.client.workflow.start('refreshSourceWorkflow', {
+      taskQueue: d.ctx.queues.workflows,
+      workflowId: `${d.env.DEVENIR_TASK_QUEUE_PREFIX}/refresh/bcn`,
+      args: [{ ...d.ctx, source: 'bcn', date: DATE }],
+    });
     const result = handle.result(); // one long poll that spans the restart
     await until('the first BCN download', () => requests(d, 'bcn', 'nomenclature').length > 0);
     const started = await handle.describe();

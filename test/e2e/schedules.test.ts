@@ -23,18 +23,44 @@ sources:
 `;
 
 /** What `schedules apply` owns in a schedule: comparing two of them says whether it was changed. */
-const shape = (d: ScheduleDescription) => JSON.parse(JSON.stringify({ spec: d.spec, action: d.action, policies: d.policies, paused: d.state.paused, memo: d.memo, createdAt: d.info.createdAt }));
+const shape = (d: ScheduleDescription) =>
+  JSON.parse(
+    JSON.stringify({
+      spec: d.spec,
+      action: d.action,
+      policies: d.policies,
+      paused: d.state.paused,
+      memo: d.memo,
+      createdAt: d.info.createdAt,
+    }),
+  );
 
 describe('schedules', () => {
   let h: Harness;
   let app: App;
   const previousFile = process.env.DEVENIR_SCHEDULES_FILE;
-  const describeAll = async () => Object.fromEntries(await Promise.all(['bcn', 'acce'].map(async (s) => [s, await h.client.schedule.getHandle(`${h.config.temporal.taskQueuePrefix}/refresh/${s}`).describe()] as const)));
+  const describeAll = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        ['bcn', 'acce'].map(
+          async (s) =>
+            [
+              s,
+              await h.client.schedule.getHandle(`${h.config.temporal.taskQueuePrefix}/refresh/${s}`).describe(),
+            ] as const,
+        ),
+      ),
+    );
 
   beforeAll(async () => {
     h = await startHarness({ lake: 's3' });
     await h.startWorker();
-    app = { config: h.config, log: pino({ level: 'warn' }, pino.destination(2)), lake: async () => h.lake, client: async () => h.client };
+    app = {
+      config: h.config,
+      log: pino({ level: 'warn' }, pino.destination(2)),
+      lake: async () => h.lake,
+      client: async () => h.client,
+    };
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'devenir-schedules-')), 'schedules.yml');
     writeFileSync(file, SCHEDULES);
     process.env.DEVENIR_SCHEDULES_FILE = file;
@@ -44,17 +70,28 @@ describe('schedules', () => {
     else process.env.DEVENIR_SCHEDULES_FILE = previousFile;
     if (!h) return;
     for (const s of ['bcn', 'acce']) {
-      await h.client.schedule.getHandle(`${h.config.temporal.taskQueuePrefix}/refresh/${s}`).delete().catch((e) => (e instanceof ScheduleNotFoundError ? undefined : Promise.reject(e)));
+      await h.client.schedule
+        .getHandle(`${h.config.temporal.taskQueuePrefix}/refresh/${s}`)
+        .delete()
+        .catch((e) => (e instanceof ScheduleNotFoundError ? undefined : Promise.reject(e)));
     }
-    for await (const w of h.client.workflow.list({ query: `TaskQueue = '${h.ctx.queues.workflows}' AND ExecutionStatus = 'Running'` })) {
-      await h.client.workflow.getHandle(w.workflowId, w.runId).terminate('end of test').catch(() => undefined); // the idle committer
+    for await (const w of h.client.workflow.list({
+      query: `TaskQueue = '${h.ctx.queues.workflows}' AND ExecutionStatus = 'Running'`,
+    })) {
+      await h.client.workflow
+        .getHandle(w.workflowId, w.runId)
+        .terminate('end of test')
+        .catch(() => undefined); // the idle committer
     }
     await h.stop();
   });
 
   it('apply twice changes nothing, pause and unpause work, and a backfill runs each past tick for its own date', async () => {
     const first = await applySchedules(app);
-    expect(first.map((s) => [s.schedule.split('/').pop(), s.change])).toEqual([['bcn', 'created'], ['acce', 'created']]);
+    expect(first.map((s) => [s.schedule.split('/').pop(), s.change])).toEqual([
+      ['bcn', 'created'],
+      ['acce', 'created'],
+    ]);
     const created = await describeAll();
     expect(created.bcn.spec.timezone).toBe('Europe/Paris');
     expect(created.acce.state.paused).toBe(true);
@@ -82,14 +119,19 @@ describe('schedules', () => {
     };
     const end = Date.now() + 150_000;
     while ((await runs()).filter((w) => w.status.name !== 'RUNNING').length < 2) {
-      if (Date.now() > end) throw new Error(`the backfilled ticks did not finish: ${JSON.stringify((await runs()).map((w) => [w.workflowId, w.status.name]))}`);
+      if (Date.now() > end)
+        throw new Error(
+          `the backfilled ticks did not finish: ${JSON.stringify((await runs()).map((w) => [w.workflowId, w.status.name]))}`,
+        );
       await new Promise((r) => setTimeout(r, 500));
     }
     const done = await runs();
     expect(done).toHaveLength(2);
     const ticks = [];
     for (const w of done) {
-      expect(w.workflowId.startsWith(`${h.env.DEVENIR_TASK_QUEUE_PREFIX}/scheduled/refresh/bcn`), w.workflowId).toBe(true);
+      expect(w.workflowId.startsWith(`${h.env.DEVENIR_TASK_QUEUE_PREFIX}/scheduled/refresh/bcn`), w.workflowId).toBe(
+        true,
+      );
       expect(w.type).toBe('refreshSourceWorkflow');
       expect(w.status.name).toBe('COMPLETED');
       const scheduled = w.searchAttributes.TemporalScheduledStartTime?.[0];
@@ -103,7 +145,8 @@ describe('schedules', () => {
     const raw = (await h.lake.store.list('raw/bcn/n_formation_diplome/')).map((o) => o.key.split('/')[3]);
     expect([...new Set(raw)].sort()).toEqual([older, newer]);
 
-    for (const s of ['bcn', 'acce']) await h.client.schedule.getHandle(`${h.config.temporal.taskQueuePrefix}/refresh/${s}`).delete();
+    for (const s of ['bcn', 'acce'])
+      await h.client.schedule.getHandle(`${h.config.temporal.taskQueuePrefix}/refresh/${s}`).delete();
     expect(await listSchedules(app)).toEqual([]);
   }, 240_000);
 });

@@ -22,7 +22,11 @@ describe('a worker killed during landing', () => {
     // The first BCN download hangs long enough for the worker to be killed while it is in flight.
     h.sims.faults.add({ source: 'bcn', kind: 'slow', delayMs: 15_000, match: 'nomenclature', times: 1 });
     const first = h.spawnWorker();
-    const handle = await h.client.workflow.start('refreshSourceWorkflow', { taskQueue: h.ctx.queues.workflows, workflowId: `${h.ctx.idPrefix}/crash-1`, args: [{ ...h.ctx, source: 'bcn', datasets: ['n_formation_diplome'], date: '2026-11-29' }] });
+    const handle = await h.client.workflow.start('refreshSourceWorkflow', {
+      taskQueue: h.ctx.queues.workflows,
+      workflowId: `${h.ctx.idPrefix}/crash-1`,
+      args: [{ ...h.ctx, source: 'bcn', datasets: ['n_formation_diplome'], date: '2026-11-29' }],
+    });
     await until(() => (h.sims.requests.get('bcn') ?? []).some((r) => r.includes('nomenclature')));
     first.kill('SIGKILL');
     await new Promise<void>((resolve) => first.once('exit', () => resolve()));
@@ -31,9 +35,19 @@ describe('a worker killed during landing', () => {
     expect(result.committed).toBe(true);
     const downloads = (h.sims.requests.get('bcn') ?? []).filter((r) => r.includes('nomenclature'));
     expect(downloads.length).toBe(2); // the one lost with the worker, and its retry
-    const { rows } = await runQuery(h.lake, 'select count(*) as n, count(distinct formation_diplome) as cfd from raw.bcn__n_formation_diplome', {}, h.config.workDir);
+    const { rows } = await runQuery(
+      h.lake,
+      'select count(*) as n, count(distinct formation_diplome) as cfd from raw.bcn__n_formation_diplome',
+      {},
+      h.config.workDir,
+    );
     expect(rows[0].n).toBe(rows[0].cfd); // no duplicate rows from the lost attempt
-    const staged = await runQuery(h.lake, 'select count(*) as n from staging.stg_bcn__formations_diplomes', {}, h.config.workDir);
+    const staged = await runQuery(
+      h.lake,
+      'select count(*) as n from staging.stg_bcn__formations_diplomes',
+      {},
+      h.config.workDir,
+    );
     expect(Number(staged.rows[0].n)).toBe(Number(rows[0].n));
   });
 });

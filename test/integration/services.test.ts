@@ -41,7 +41,10 @@ describe('dev services (global setup)', () => {
     expect(env.TEMPORAL_ADDRESS).toMatch(/:\d+$/);
     expect(s3.endpoint).toMatch(/^https?:\/\//);
     expect(s3.bucket).not.toBe('');
-    expect(JSON.parse(env.DEVENIR_TEST_S3_CONDITIONAL ?? 'null')).toEqual({ ifNoneMatch: expect.any(Boolean), ifMatch: expect.any(Boolean) });
+    expect(JSON.parse(env.DEVENIR_TEST_S3_CONDITIONAL ?? 'null')).toEqual({
+      ifNoneMatch: expect.any(Boolean),
+      ifMatch: expect.any(Boolean),
+    });
   });
 
   it('Temporal answers GetSystemInfo and knows the devenir search attributes', async () => {

@@ -38,15 +38,23 @@ describe.each(STORE_KINDS)('object store conformance: $kind', ({ make }) => {
 
   it('lets exactly one of many concurrent create-only writers win', async () => {
     const store = make();
-    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => store.putIfAbsent('race', `writer ${i}`)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => store.putIfAbsent('race', `writer ${i}`)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof PreconditionFailed)).toBe(true);
+    expect(
+      results
+        .filter((r) => r.status === 'rejected')
+        .every((r) => (r as PromiseRejectedResult).reason instanceof PreconditionFailed),
+    ).toBe(true);
   });
 
   it('lets exactly one of many concurrent compare-and-swap writers on the same version win', async () => {
     const store = make();
     const { version } = await store.putIfAbsent('cas', 'start');
-    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => store.putIfMatch('cas', `writer ${i}`, version)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => store.putIfMatch('cas', `writer ${i}`, version)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });
 

@@ -33,7 +33,9 @@ export interface Harness {
  * One isolated devenir for an end-to-end test: its own lake (S3 on the test SeaweedFS, or a temp folder), its
  * own task queues on the shared Temporal dev server, and the real simulators of every source.
  */
-export async function startHarness(opts: { lake?: 's3' | 'fs'; rate?: number; heartbeatTimeout?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { lake?: 's3' | 'fs'; rate?: number; heartbeatTimeout?: string } = {},
+): Promise<Harness> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'devenir-e2e-'));
   const sims = await startSimulators();
   const env: NodeJS.ProcessEnv = {
@@ -65,7 +67,10 @@ export async function startHarness(opts: { lake?: 's3' | 'fs'; rate?: number; he
       return w;
     },
     spawnWorker() {
-      const child = spawn(process.execPath, [path.resolve('bin/devenir.js'), 'worker'], { env: { ...process.env, ...env, LOG_FORMAT: 'json' }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, [path.resolve('bin/devenir.js'), 'worker'], {
+        env: { ...process.env, ...env, LOG_FORMAT: 'json' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       children.push(child);
       return child;
     },

@@ -11,12 +11,24 @@ import { HttpClient } from '../../activities/land/http.js';
  * A LandContext for connector tests: raw payloads go to a temp folder (content-addressed),
  * heartbeats are recorded. No Temporal and no lake: the connector seam only.
  */
-export function testLandContext(source: SourceId, baseUrl: string, opts: { checkpoint?: unknown; env?: NodeJS.ProcessEnv; ratePerSecond?: number; timeoutMs?: number } = {}) {
+export function testLandContext(
+  source: SourceId,
+  baseUrl: string,
+  opts: { checkpoint?: unknown; env?: NodeJS.ProcessEnv; ratePerSecond?: number; timeoutMs?: number } = {},
+) {
   const root = mkdtempSync(path.join(os.tmpdir(), `devenir-${source}-`));
   const heartbeats: Array<{ done: number; total?: number; checkpoint?: unknown }> = [];
   const controller = new AbortController();
   const log = pino({ level: 'silent' });
-  const http = new HttpClient({ source, baseUrl, ratePerSecond: opts.ratePerSecond ?? 200, timeoutMs: opts.timeoutMs ?? 5_000, retries: 3, signal: controller.signal, log });
+  const http = new HttpClient({
+    source,
+    baseUrl,
+    ratePerSecond: opts.ratePerSecond ?? 200,
+    timeoutMs: opts.timeoutMs ?? 5_000,
+    retries: 3,
+    signal: controller.signal,
+    log,
+  });
   const ctx: LandContext = {
     source,
     config: loadConfig(opts.env ?? {}).sources[source],
@@ -25,7 +37,9 @@ export function testLandContext(source: SourceId, baseUrl: string, opts: { check
     workDir: mkdtempSync(path.join(root, 'work-')),
     log,
     async saveRaw(bytes, ext, dataset, period, identity) {
-      const sha = createHash('sha256').update(identity ?? bytes).digest('hex');
+      const sha = createHash('sha256')
+        .update(identity ?? bytes)
+        .digest('hex');
       const key = `raw/${source}/${dataset}/${period}/${sha}.${ext}`;
       const file = path.join(root, key);
       mkdirSync(path.dirname(file), { recursive: true });

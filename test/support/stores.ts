@@ -9,14 +9,18 @@ import { S3ObjectStore } from '../../lake/s3-store.js';
 /** Coordinates of the SeaweedFS started by test/global-setup.ts; a missing one is an error, never a skip. */
 export function testS3() {
   const endpoint = process.env.DEVENIR_TEST_S3_ENDPOINT;
-  if (!endpoint) throw new Error('DEVENIR_TEST_S3_ENDPOINT is not set: run the tests with `npm test` (it starts SeaweedFS)');
+  if (!endpoint)
+    throw new Error('DEVENIR_TEST_S3_ENDPOINT is not set: run the tests with `npm test` (it starts SeaweedFS)');
   return {
     endpoint,
     accessKeyId: process.env.DEVENIR_TEST_S3_ACCESS_KEY_ID!,
     secretAccessKey: process.env.DEVENIR_TEST_S3_SECRET_ACCESS_KEY!,
     bucket: process.env.DEVENIR_TEST_S3_BUCKET ?? 'devenir',
     region: 'us-east-1',
-    conditional: JSON.parse(process.env.DEVENIR_TEST_S3_CONDITIONAL ?? '{"ifNoneMatch":true,"ifMatch":true}') as { ifNoneMatch: boolean; ifMatch: boolean },
+    conditional: JSON.parse(process.env.DEVENIR_TEST_S3_CONDITIONAL ?? '{"ifNoneMatch":true,"ifMatch":true}') as {
+      ifNoneMatch: boolean;
+      ifMatch: boolean;
+    },
   };
 }
 
@@ -27,7 +31,16 @@ export const STORE_KINDS: Array<{ kind: string; make: () => ObjectStore }> = [
     kind: 's3 (SeaweedFS)',
     make: () => {
       const s3 = testS3();
-      return new S3ObjectStore({ bucket: s3.bucket, prefix: `test-${randomUUID()}`, endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true, conditionalWrites: s3.conditional.ifNoneMatch && s3.conditional.ifMatch });
+      return new S3ObjectStore({
+        bucket: s3.bucket,
+        prefix: `test-${randomUUID()}`,
+        endpoint: s3.endpoint,
+        region: s3.region,
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+        forcePathStyle: true,
+        conditionalWrites: s3.conditional.ifNoneMatch && s3.conditional.ifMatch,
+      });
     },
   },
 ];
@@ -35,5 +48,11 @@ export const STORE_KINDS: Array<{ kind: string; make: () => ObjectStore }> = [
 /** An S3 lake location (`s3://bucket/prefix`) with a unique prefix, for end-to-end tests. */
 export function testS3LakeEnv(): NodeJS.ProcessEnv {
   const s3 = testS3();
-  return { DEVENIR_LAKE: `s3://${s3.bucket}/e2e-${randomUUID()}`, AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region };
+  return {
+    DEVENIR_LAKE: `s3://${s3.bucket}/e2e-${randomUUID()}`,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: s3.region,
+  };
 }

@@ -5,7 +5,11 @@ import { build, openDb, rows } from './support.js';
 
 const M = '2021_2022';
 const etab = (uai: string, code: string, nb: number) => inserjeunes('uai', uai, M, code, cohorte(nb, 5, 10));
-const ps = (code: string, fields: Record<string, string>) => ({ codeformationaccueil: code, apprentissageouscolaire: 'Apprentissage', ...fields });
+const ps = (code: string, fields: Record<string, string>) => ({
+  codeformationaccueil: code,
+  apprentissageouscolaire: 'Apprentissage',
+  ...fields,
+});
 
 describe('Parcoursup appariement cascade', () => {
   let db: DuckDBConnection;
@@ -13,9 +17,20 @@ describe('Parcoursup appariement cascade', () => {
     db = await openDb();
     await given(db, {
       bcn__n_formation_diplome: [
-        ...['32000001', '32000002', '32000003', '32000004', '32000005', '32000006', '32000007', '32000008', '32000013'].map((c) => formation(c)),
+        ...[
+          '32000001',
+          '32000002',
+          '32000003',
+          '32000004',
+          '32000005',
+          '32000006',
+          '32000007',
+          '32000008',
+          '32000013',
+        ].map((c) => formation(c)),
         formation('32000011', { premiereSession: '2030' }),
-        formation('40000001'), formation('40000009'),
+        formation('40000001'),
+        formation('40000009'),
       ],
       bcn__n_mef: [
         mef('3112000521', '31120000005', '32000005', 2, 2),
@@ -23,9 +38,12 @@ describe('Parcoursup appariement cascade', () => {
         mef('2470000113', '23830000001', '40000001', 3, 3),
       ],
       bcn__n_diplome_sise: [{ diplome_sise: '2400074', type_diplome_sise: 'XA', libelle_intitule_1: 'LICENCE PRO' }],
-      bcn__n_groupe_formation: [{ groupe_formation: 'G0003', type_groupe_formation: 'TG01', libelle_edition: 'Construction' }],
+      bcn__n_groupe_formation: [
+        { groupe_formation: 'G0003', type_groupe_formation: 'TG01', libelle_edition: 'Construction' },
+      ],
       bcn__n_lien_formation_groupe: [
-        { groupe_formation: 'G0003', formation_diplome: '40000009' }, { groupe_formation: 'G0003', formation_diplome: '40000001' },
+        { groupe_formation: 'G0003', formation_diplome: '40000009' },
+        { groupe_formation: 'G0003', formation_diplome: '40000001' },
       ],
       certifinfo__certifications: [
         { code_diplome: '1002', code_rncp: '37002', code_scolarite: '32000002' },
@@ -35,15 +53,44 @@ describe('Parcoursup appariement cascade', () => {
         { code_diplome: '1082', code_rncp: '37082', code_scolarite: '32000001' },
       ],
       catalogue_apprentissage__formations: [formationApprentissage('RCO4', '32000004', null, null, null)],
-      acce__etablissements: ['0750001A', '0750002B', '0750003C', '0750004D', '0750005E', '0750061F', '0750062G', '0750063H',
-        '0750007J', '0750011K', '0750012L', '0750013M', '0750015N'].map((u) => acce(u)),
+      acce__etablissements: [
+        '0750001A',
+        '0750002B',
+        '0750003C',
+        '0750004D',
+        '0750005E',
+        '0750061F',
+        '0750062G',
+        '0750063H',
+        '0750007J',
+        '0750011K',
+        '0750012L',
+        '0750013M',
+        '0750015N',
+      ].map((u) => acce(u)),
       inserjeunes__etablissements: [
-        ...etab('0750001A', '32000001', 30), ...etab('0750002B', '32000002', 30), ...etab('0750003C', '32000003', 30),
-        ...etab('0750004D', '32000004', 30), ...etab('0750005E', '32000005', 30),
-        ...etab('0750061F', '32000006', 10), ...etab('0750062G', '32000006', 25), ...etab('0750063H', '32000006', 40),
-        ...etab('0750007J', '32000007', 10), ...etab('0750007J', '32000001', 40),
+        ...etab('0750001A', '32000001', 30),
+        ...etab('0750002B', '32000002', 30),
+        ...etab('0750003C', '32000003', 30),
+        ...etab('0750004D', '32000004', 30),
+        ...etab('0750005E', '32000005', 30),
+        ...etab('0750061F', '32000006', 10),
+        ...etab('0750062G', '32000006', 25),
+        ...etab('0750063H', '32000006', 40),
+        ...etab('0750007J', '32000007', 10),
+        ...etab('0750007J', '32000001', 40),
       ],
-      insersup__etablissements: [{ etablissement: '0750015N', diplome: '2400074', annee_universitaire: '2020-2021', nb_inscrits: '119', nb_sortants: '54', nb_poursuivants: '65', nb_in_dsn_6: '23' }],
+      insersup__etablissements: [
+        {
+          etablissement: '0750015N',
+          diplome: '2400074',
+          annee_universitaire: '2020-2021',
+          nb_inscrits: '119',
+          nb_sortants: '54',
+          nb_poursuivants: '65',
+          nb_in_dsn_6: '23',
+        },
+      ],
       parcoursup__formations: [
         ps('1', { codecfd: '32000001', uai_composante: '0750001A' }),
         ps('2', { liste_rncp: 'RNCP37002', uai_composante: '0750002B' }),
@@ -65,58 +112,152 @@ describe('Parcoursup appariement cascade', () => {
   });
 
   const appariement = async (code: string) =>
-    (await rows(db, `select methode, validite_code_certification, code_certification, filiere_donnee, uai, uai_role,
-      millesime_donnee, couverture, raison_non_couverture from matched.appariement_parcoursup where code_formation_accueil = '${code}'`))[0];
+    (
+      await rows(
+        db,
+        `select methode, validite_code_certification, code_certification, filiere_donnee, uai, uai_role,
+      millesime_donnee, couverture, raison_non_couverture from matched.appariement_parcoursup where code_formation_accueil = '${code}'`,
+      )
+    )[0];
 
-  test('normal: the formation\'s own CFD at its composante', async () => {
-    expect(await appariement('1')).toEqual({ methode: 'normal', validite_code_certification: 'valide', code_certification: '32000001', filiere_donnee: 'apprentissage', uai: '0750001A', uai_role: 'composante', millesime_donnee: M, couverture: 'couvert', raison_non_couverture: null });
+  test("normal: the formation's own CFD at its composante", async () => {
+    expect(await appariement('1')).toEqual({
+      methode: 'normal',
+      validite_code_certification: 'valide',
+      code_certification: '32000001',
+      filiere_donnee: 'apprentissage',
+      uai: '0750001A',
+      uai_role: 'composante',
+      millesime_donnee: M,
+      couverture: 'couvert',
+      raison_non_couverture: null,
+    });
   });
 
   test('rncp, ideo and mne methods follow Certif Info and the apprenticeship catalogue', async () => {
-    expect(await appariement('2')).toMatchObject({ methode: 'rncp', code_certification: '32000002', couverture: 'couvert' });
-    expect(await appariement('3')).toMatchObject({ methode: 'ideo', code_certification: '32000003', couverture: 'couvert' });
-    expect(await appariement('4')).toMatchObject({ methode: 'mne', code_certification: '32000004', couverture: 'couvert' });
+    expect(await appariement('2')).toMatchObject({
+      methode: 'rncp',
+      code_certification: '32000002',
+      couverture: 'couvert',
+    });
+    expect(await appariement('3')).toMatchObject({
+      methode: 'ideo',
+      code_certification: '32000003',
+      couverture: 'couvert',
+    });
+    expect(await appariement('4')).toMatchObject({
+      methode: 'mne',
+      code_certification: '32000004',
+      couverture: 'couvert',
+    });
   });
 
   test('inverse: a scolaire formation covered by the apprenticeship figures of its CFD', async () => {
-    expect(await appariement('5')).toMatchObject({ methode: 'inverse', code_certification: '32000005', filiere_donnee: 'apprentissage', couverture: 'couvert' });
+    expect(await appariement('5')).toMatchObject({
+      methode: 'inverse',
+      code_certification: '32000005',
+      filiere_donnee: 'apprentissage',
+      couverture: 'couvert',
+    });
   });
 
   test('tie-breaks: best coverage first, then UAI priority (composante > affectation > gestionnaire)', async () => {
-    expect(await appariement('6')).toMatchObject({ methode: 'normal', uai: '0750062G', uai_role: 'affectation', couverture: 'couvert' });
+    expect(await appariement('6')).toMatchObject({
+      methode: 'normal',
+      uai: '0750062G',
+      uai_role: 'affectation',
+      couverture: 'couvert',
+    });
   });
 
   test('the cascade stops at the first method covered or under the threshold', async () => {
-    expect(await appariement('7')).toMatchObject({ methode: 'normal', code_certification: '32000007', couverture: 'sous le seuil de 20' });
+    expect(await appariement('7')).toMatchObject({
+      methode: 'normal',
+      code_certification: '32000007',
+      couverture: 'sous le seuil de 20',
+    });
   });
 
   test('validity and reasons of non-coverage', async () => {
-    expect(await appariement('8')).toMatchObject({ methode: 'rncp', validite_code_certification: 'plusieurs codes', couverture: 'non couvert', raison_non_couverture: 'plusieurs formations en annee terminale' });
-    expect(await appariement('9')).toMatchObject({ validite_code_certification: 'code inconnu', raison_non_couverture: 'code certification inconnu' });
-    expect(await appariement('10')).toMatchObject({ validite_code_certification: 'valide', raison_non_couverture: 'UAI inconnu' });
-    expect(await appariement('11')).toMatchObject({ code_certification: '32000011', raison_non_couverture: 'nouvelle formation' });
-    expect(await appariement('12')).toMatchObject({ methode: 'normal', raison_non_couverture: 'premiere annee commune' });
-    expect(await appariement('13')).toMatchObject({ code_certification: '32000013', raison_non_couverture: 'sans raison evidente' });
+    expect(await appariement('8')).toMatchObject({
+      methode: 'rncp',
+      validite_code_certification: 'plusieurs codes',
+      couverture: 'non couvert',
+      raison_non_couverture: 'plusieurs formations en annee terminale',
+    });
+    expect(await appariement('9')).toMatchObject({
+      validite_code_certification: 'code inconnu',
+      raison_non_couverture: 'code certification inconnu',
+    });
+    expect(await appariement('10')).toMatchObject({
+      validite_code_certification: 'valide',
+      raison_non_couverture: 'UAI inconnu',
+    });
+    expect(await appariement('11')).toMatchObject({
+      code_certification: '32000011',
+      raison_non_couverture: 'nouvelle formation',
+    });
+    expect(await appariement('12')).toMatchObject({
+      methode: 'normal',
+      raison_non_couverture: 'premiere annee commune',
+    });
+    expect(await appariement('13')).toMatchObject({
+      code_certification: '32000013',
+      raison_non_couverture: 'sans raison evidente',
+    });
   });
 
   test('supérieur: the SISE code read at the gestionnaire in the InserSup figures', async () => {
-    expect(await appariement('15')).toMatchObject({ methode: 'normal', code_certification: '2400074', filiere_donnee: 'superieur', uai: '0750015N', uai_role: 'gestionnaire', millesime_donnee: '2021', couverture: 'couvert' });
+    expect(await appariement('15')).toMatchObject({
+      methode: 'normal',
+      code_certification: '2400074',
+      filiere_donnee: 'superieur',
+      uai: '0750015N',
+      uai_role: 'gestionnaire',
+      millesime_donnee: '2021',
+      couverture: 'couvert',
+    });
   });
 
   test('coverage counts per catalogue, method and reason', async () => {
-    expect(await rows(db, `select methode, couverture, raison_non_couverture, nb_formations from published.couverture where catalogue = 'parcoursup'`)).toEqual([
+    expect(
+      await rows(
+        db,
+        `select methode, couverture, raison_non_couverture, nb_formations from published.couverture where catalogue = 'parcoursup'`,
+      ),
+    ).toEqual([
       { methode: 'ideo', couverture: 'couvert', raison_non_couverture: null, nb_formations: '1' },
       { methode: 'inverse', couverture: 'couvert', raison_non_couverture: null, nb_formations: '1' },
       { methode: 'mne', couverture: 'couvert', raison_non_couverture: null, nb_formations: '1' },
       { methode: 'normal', couverture: 'couvert', raison_non_couverture: null, nb_formations: '3' },
       { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'UAI inconnu', nb_formations: '1' },
-      { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'code certification inconnu', nb_formations: '1' },
+      {
+        methode: 'normal',
+        couverture: 'non couvert',
+        raison_non_couverture: 'code certification inconnu',
+        nb_formations: '1',
+      },
       { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'nouvelle formation', nb_formations: '1' },
-      { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'premiere annee commune', nb_formations: '1' },
-      { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'sans raison evidente', nb_formations: '1' },
+      {
+        methode: 'normal',
+        couverture: 'non couvert',
+        raison_non_couverture: 'premiere annee commune',
+        nb_formations: '1',
+      },
+      {
+        methode: 'normal',
+        couverture: 'non couvert',
+        raison_non_couverture: 'sans raison evidente',
+        nb_formations: '1',
+      },
       { methode: 'normal', couverture: 'sous le seuil de 20', raison_non_couverture: null, nb_formations: '1' },
       { methode: 'rncp', couverture: 'couvert', raison_non_couverture: null, nb_formations: '1' },
-      { methode: 'rncp', couverture: 'non couvert', raison_non_couverture: 'plusieurs formations en annee terminale', nb_formations: '1' },
+      {
+        methode: 'rncp',
+        couverture: 'non couvert',
+        raison_non_couverture: 'plusieurs formations en annee terminale',
+        nb_formations: '1',
+      },
     ]);
   });
 });

@@ -22,8 +22,11 @@ describe('matched.certifications', () => {
     });
     await build(db);
     expect(
-      await rows(db, `select code_certification, anciens, nouveaux from matched.certifications
-        where code_certification_type = 'cfd' order by code_certification`),
+      await rows(
+        db,
+        `select code_certification, anciens, nouveaux from matched.certifications
+        where code_certification_type = 'cfd' order by code_certification`,
+      ),
     ).toEqual([
       { code_certification: '40000001', anciens: [], nouveaux: ['40000002'] },
       { code_certification: '40000002', anciens: ['40000001'], nouveaux: ['40000003'] },
@@ -62,19 +65,33 @@ describe('matched.certifications', () => {
       ],
     });
     await build(db);
-    expect(await rows(db, `select code_ancien, code_nouveau, est_1_1 from matched.continuum_liens where type_code = 'mef11'`)).toEqual([
+    expect(
+      await rows(
+        db,
+        `select code_ancien, code_nouveau, est_1_1 from matched.continuum_liens where type_code = 'mef11'`,
+      ),
+    ).toEqual([
       { code_ancien: '23810000001', code_nouveau: '23810000002', est_1_1: true },
       { code_ancien: '23830000001', code_nouveau: '23830000002', est_1_1: true },
       { code_ancien: '50020000001', code_nouveau: '50120000002', est_1_1: true },
     ]);
-    expect(await rows(db, `select code_certification, anciens, nouveaux from matched.certifications where code_certification = '23830000002'`))
-      .toEqual([{ code_certification: '23830000002', anciens: ['23830000001'], nouveaux: [] }]);
+    expect(
+      await rows(
+        db,
+        `select code_certification, anciens, nouveaux from matched.certifications where code_certification = '23830000002'`,
+      ),
+    ).toEqual([{ code_certification: '23830000002', anciens: ['23830000001'], nouveaux: [] }]);
   });
 
   test('années non terminales point to their terminal MEF; an année commune to the famille terminal MEFs', async () => {
     const db = await openDb();
     await given(db, {
-      bcn__n_formation_diplome: [formation('40000001'), formation('40000002'), formation('40000003'), formation('40000009')],
+      bcn__n_formation_diplome: [
+        formation('40000001'),
+        formation('40000002'),
+        formation('40000003'),
+        formation('40000009'),
+      ],
       bcn__n_mef: [
         // Terminal found by replacing the 4th character (year) with the duration.
         mef('2470000111', '23810000001', '40000001', 3, 1),
@@ -87,7 +104,9 @@ describe('matched.certifications', () => {
         mef('2470000911', '23810000009', '40000009', 3, 1),
         mef('2470000313', '23830000003', '40000003', 3, 3),
       ],
-      bcn__n_groupe_formation: [{ groupe_formation: 'G0003', type_groupe_formation: 'TG01', libelle_edition: 'Construction' }],
+      bcn__n_groupe_formation: [
+        { groupe_formation: 'G0003', type_groupe_formation: 'TG01', libelle_edition: 'Construction' },
+      ],
       bcn__n_lien_formation_groupe: [
         { groupe_formation: 'G0003', formation_diplome: '40000009' },
         { groupe_formation: 'G0003', formation_diplome: '40000001' },
@@ -96,16 +115,61 @@ describe('matched.certifications', () => {
     });
     await build(db);
     expect(
-      await rows(db, `select code_certification, est_annee_terminale, est_annee_commune, certifications_terminales, famille_metier_code
-        from matched.certifications where code_certification_type = 'mef11'`),
+      await rows(
+        db,
+        `select code_certification, est_annee_terminale, est_annee_commune, certifications_terminales, famille_metier_code
+        from matched.certifications where code_certification_type = 'mef11'`,
+      ),
     ).toEqual([
-      { code_certification: '23710000002', est_annee_terminale: false, est_annee_commune: false, certifications_terminales: ['23729999999'], famille_metier_code: null },
-      { code_certification: '23729999999', est_annee_terminale: true, est_annee_commune: false, certifications_terminales: [], famille_metier_code: null },
-      { code_certification: '23810000001', est_annee_terminale: false, est_annee_commune: false, certifications_terminales: ['23830000001'], famille_metier_code: 'G0003' },
-      { code_certification: '23810000009', est_annee_terminale: false, est_annee_commune: true, certifications_terminales: ['23830000001', '23830000003'], famille_metier_code: 'G0003' },
-      { code_certification: '23820000001', est_annee_terminale: false, est_annee_commune: false, certifications_terminales: ['23830000001'], famille_metier_code: 'G0003' },
-      { code_certification: '23830000001', est_annee_terminale: true, est_annee_commune: false, certifications_terminales: [], famille_metier_code: 'G0003' },
-      { code_certification: '23830000003', est_annee_terminale: true, est_annee_commune: false, certifications_terminales: [], famille_metier_code: 'G0003' },
+      {
+        code_certification: '23710000002',
+        est_annee_terminale: false,
+        est_annee_commune: false,
+        certifications_terminales: ['23729999999'],
+        famille_metier_code: null,
+      },
+      {
+        code_certification: '23729999999',
+        est_annee_terminale: true,
+        est_annee_commune: false,
+        certifications_terminales: [],
+        famille_metier_code: null,
+      },
+      {
+        code_certification: '23810000001',
+        est_annee_terminale: false,
+        est_annee_commune: false,
+        certifications_terminales: ['23830000001'],
+        famille_metier_code: 'G0003',
+      },
+      {
+        code_certification: '23810000009',
+        est_annee_terminale: false,
+        est_annee_commune: true,
+        certifications_terminales: ['23830000001', '23830000003'],
+        famille_metier_code: 'G0003',
+      },
+      {
+        code_certification: '23820000001',
+        est_annee_terminale: false,
+        est_annee_commune: false,
+        certifications_terminales: ['23830000001'],
+        famille_metier_code: 'G0003',
+      },
+      {
+        code_certification: '23830000001',
+        est_annee_terminale: true,
+        est_annee_commune: false,
+        certifications_terminales: [],
+        famille_metier_code: 'G0003',
+      },
+      {
+        code_certification: '23830000003',
+        est_annee_terminale: true,
+        est_annee_commune: false,
+        certifications_terminales: [],
+        famille_metier_code: 'G0003',
+      },
     ]);
   });
 });

@@ -4,7 +4,10 @@ import { insertRaw } from './support.js';
 type Raw = Record<string, string | null>;
 
 /** A N_FORMATION_DIPLOME row (CSV style dates) with its ancien/nouveau links. */
-export function formation(cfd: string, opts: { anciens?: string[]; nouveaux?: string[]; libelle?: string; premiereSession?: string } = {}): Raw {
+export function formation(
+  cfd: string,
+  opts: { anciens?: string[]; nouveaux?: string[]; libelle?: string; premiereSession?: string } = {},
+): Raw {
   const row: Raw = {
     formation_diplome: cfd,
     niveau_formation_diplome: cfd.slice(0, 3),
@@ -20,7 +23,14 @@ export function formation(cfd: string, opts: { anciens?: string[]; nouveaux?: st
 }
 
 /** A N_MEF row: MEF (10), MEFSTAT11, CFD, dispositif, duration and year. */
-export function mef(mef10: string, mef11: string, cfd: string, duree: number, annee: number, dispositif = mef11.slice(0, 3)): Raw {
+export function mef(
+  mef10: string,
+  mef11: string,
+  cfd: string,
+  duree: number,
+  annee: number,
+  dispositif = mef11.slice(0, 3),
+): Raw {
   return {
     mef: mef10,
     mef_stat_11: mef11,
@@ -63,7 +73,14 @@ export function cohorte(annee: number, poursuite: number, emploi6: number, more:
 }
 
 /** A catalogue de l'apprentissage formation (lieu, formateur, gestionnaire UAIs). */
-export function formationApprentissage(cle: string, cfd: string, lieu: string | null, formateur: string | null, gestionnaire: string | null, more: Raw = {}): Raw {
+export function formationApprentissage(
+  cle: string,
+  cfd: string,
+  lieu: string | null,
+  formateur: string | null,
+  gestionnaire: string | null,
+  more: Raw = {},
+): Raw {
   return {
     cle_ministere_educatif: cle,
     cfd,
@@ -78,7 +95,13 @@ export function formationApprentissage(cle: string, cfd: string, lieu: string | 
 
 /** An ACCE establishment row. */
 export function acce(uai: string, academie = '10'): Raw {
-  return { numero_uai: uai, academie, departement_insee_3: '069', commune: '69123', appellation_officielle: `Etab ${uai}` };
+  return {
+    numero_uai: uai,
+    academie,
+    departement_insee_3: '069',
+    commune: '69123',
+    appellation_officielle: `Etab ${uai}`,
+  };
 }
 
 /** Inserts rows of several raw tables. */

@@ -5,10 +5,29 @@ import { describe, expect, test } from 'vitest';
 import { loadModels, orderModels, runModels, type ModelDef } from '../../lake/transform-runner.js';
 import { models, openDb, rows } from './support.js';
 
-const CONTRACT = { description: 'x', uniqueKey: ['k'], notNull: [], acceptedValues: {}, relationships: [], unique: [], rowDriftSeverity: 'error' as const };
+const CONTRACT = {
+  description: 'x',
+  uniqueKey: ['k'],
+  notNull: [],
+  acceptedValues: {},
+  relationships: [],
+  unique: [],
+  rowDriftSeverity: 'error' as const,
+};
 const model = (id: string, dependsOn: string[] = []): ModelDef => {
   const [layer, name] = id.split('.');
-  return { id, layer: layer as ModelDef['layer'], name, path: `${id}.sql`, sql: 'select 1 as k', contract: CONTRACT, dependsOn, sources: [], macros: [], variables: [] };
+  return {
+    id,
+    layer: layer as ModelDef['layer'],
+    name,
+    path: `${id}.sql`,
+    sql: 'select 1 as k',
+    contract: CONTRACT,
+    dependsOn,
+    sources: [],
+    macros: [],
+    variables: [],
+  };
 };
 
 async function project(files: Record<string, string>): Promise<string> {
@@ -28,11 +47,19 @@ describe('transform runner', () => {
     const first = all.find((m) => m.id === 'staging.stg_bcn__formations_diplomes')!;
     expect(first.sources.map((s) => s.table)).toEqual(['bcn__n_formation_diplome']);
     expect(first.sources[0].columns).toContain('_raw_key');
-    expect(first.macros.map((m) => m.name)).toEqual(expect.arrayContaining(['code_au_format', 'code_normalise', 'date_parse']));
+    expect(first.macros.map((m) => m.name)).toEqual(
+      expect.arrayContaining(['code_au_format', 'code_normalise', 'date_parse']),
+    );
     expect(first.contract.uniqueKey).toEqual(['code_formation_diplome']);
     expect(all.find((m) => m.id === 'published.stats_regionales')!.variables).toEqual(['secrecy_threshold']);
     for (const m of all) for (const dep of m.dependsOn) expect(ids.indexOf(dep)).toBeLessThan(ids.indexOf(m.id));
-    expect(ids).toEqual(expect.arrayContaining(['published.stats_etablissements', 'published.couverture', 'matched.appariement_parcoursup']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'published.stats_etablissements',
+        'published.couverture',
+        'matched.appariement_parcoursup',
+      ]),
+    );
   });
 
   test('orderModels reports cycles and unknown references clearly', () => {
@@ -42,24 +69,35 @@ describe('transform runner', () => {
     expect(() => orderModels([model('matched.a', ['staging.nope'])])).toThrow(
       'Model matched.a (matched.a.sql) reads staging.nope, which is neither a model nor a declared raw source',
     );
-    expect(orderModels([model('published.c', ['matched.a']), model('matched.a')]).map((m) => m.id)).toEqual(['matched.a', 'published.c']);
-    expect(orderModels([model('published.c', ['matched.a'])], { external: ['matched.a'] }).map((m) => m.id)).toEqual(['published.c']);
+    expect(orderModels([model('published.c', ['matched.a']), model('matched.a')]).map((m) => m.id)).toEqual([
+      'matched.a',
+      'published.c',
+    ]);
+    expect(orderModels([model('published.c', ['matched.a'])], { external: ['matched.a'] }).map((m) => m.id)).toEqual([
+      'published.c',
+    ]);
   });
 
   test('loadModels rejects undeclared raw tables, layer violations and missing contracts', async () => {
     const yml = 'description: one row per k\nunique_key: [k]\n';
-    await expect(loadModels(await project({ 'staging/x/stg_x.sql': 'select * from raw.other', 'staging/x/stg_x.yml': yml })))
-      .rejects.toThrow('reads raw.other, not declared in sources.yml');
-    await expect(loadModels(await project({ 'matched/m.sql': 'select * from raw.src__t', 'matched/m.yml': yml })))
-      .rejects.toThrow('a matched model may not read the raw layer');
-    await expect(loadModels(await project({ 'staging/x/stg_x.sql': 'select 1 as k' }))).rejects.toThrow('missing contract stg_x.yml');
-    await expect(loadModels(await project({ 'staging/x/stg_x.sql': 'select 1 as k', 'staging/x/stg_x.yml': 'description: x\n' })))
-      .rejects.toThrow('unique_key is required');
+    await expect(
+      loadModels(await project({ 'staging/x/stg_x.sql': 'select * from raw.other', 'staging/x/stg_x.yml': yml })),
+    ).rejects.toThrow('reads raw.other, not declared in sources.yml');
+    await expect(
+      loadModels(await project({ 'matched/m.sql': 'select * from raw.src__t', 'matched/m.yml': yml })),
+    ).rejects.toThrow('a matched model may not read the raw layer');
+    await expect(loadModels(await project({ 'staging/x/stg_x.sql': 'select 1 as k' }))).rejects.toThrow(
+      'missing contract stg_x.yml',
+    );
+    await expect(
+      loadModels(await project({ 'staging/x/stg_x.sql': 'select 1 as k', 'staging/x/stg_x.yml': 'description: x\n' })),
+    ).rejects.toThrow('unique_key is required');
   });
 
   test('runModels creates missing raw tables empty, reports them, binds params and times each model', async () => {
     const dir = await project({
-      'staging/src/stg_src__t.sql': "select a as k, getvariable('seuil') as seuil from raw.src__t -- raw.ignored in a comment",
+      'staging/src/stg_src__t.sql':
+        "select a as k, getvariable('seuil') as seuil from raw.src__t -- raw.ignored in a comment",
       'staging/src/stg_src__t.yml': 'description: one row per a\nunique_key: [k]\n',
       'published/p.sql': 'select * from staging.stg_src__t',
       'published/p.yml': 'description: one row per k\nunique_key: [k]\n',
@@ -70,18 +108,26 @@ describe('transform runner', () => {
     expect(Object.keys(stats)).toEqual(['staging.stg_src__t', 'published.p']);
     expect(stats['staging.stg_src__t']).toMatchObject({ rows: 0, missingRaw: ['src__t'] });
     expect(stats['published.p'].missingRaw).toEqual([]);
-    expect(await rows(db, `select column_name, data_type from information_schema.columns where table_name = 'src__t' order by ordinal_position`))
-      .toEqual([
-        { column_name: 'a', data_type: 'VARCHAR' }, { column_name: 'b', data_type: 'VARCHAR' },
-        { column_name: '_raw_key', data_type: 'VARCHAR' }, { column_name: '_raw_row', data_type: 'BIGINT' },
-        { column_name: 'millesime', data_type: 'VARCHAR' },
-      ]);
+    expect(
+      await rows(
+        db,
+        `select column_name, data_type from information_schema.columns where table_name = 'src__t' order by ordinal_position`,
+      ),
+    ).toEqual([
+      { column_name: 'a', data_type: 'VARCHAR' },
+      { column_name: 'b', data_type: 'VARCHAR' },
+      { column_name: '_raw_key', data_type: 'VARCHAR' },
+      { column_name: '_raw_row', data_type: 'BIGINT' },
+      { column_name: 'millesime', data_type: 'VARCHAR' },
+    ]);
     await db.run(`insert into raw.src__t values ('x', 'y', 'k', 1, '2025-01-01')`);
     const again = await runModels(db, loaded, { params: { seuil: 20 } });
     expect(again['published.p']).toMatchObject({ rows: 1, missingRaw: [] });
     expect(typeof again['published.p'].ms).toBe('number');
     expect(await rows(db, 'select * from published.p')).toEqual([{ k: 'x', seuil: 20 }]);
-    await expect(runModels(db, loaded)).rejects.toThrow(/Model staging.stg_src__t \(.*\) needs the parameter\(s\) seuil/);
+    await expect(runModels(db, loaded)).rejects.toThrow(
+      /Model staging.stg_src__t \(.*\) needs the parameter\(s\) seuil/,
+    );
   });
 
   test('runModels stops on a raw table lacking a declared column, naming both', async () => {
@@ -91,6 +137,8 @@ describe('transform runner', () => {
     });
     const db = await openDb();
     await db.run('create table raw.src__t (a varchar, _raw_key varchar, _raw_row bigint, millesime varchar)');
-    await expect(runModels(db, await loadModels(dir))).rejects.toThrow('raw.src__t lacks column(s) b declared in transforms/sources.yml');
+    await expect(runModels(db, await loadModels(dir))).rejects.toThrow(
+      'raw.src__t lacks column(s) b declared in transforms/sources.yml',
+    );
   });
 });

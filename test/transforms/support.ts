@@ -1,6 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, quotedIdentifier, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { loadModels, loadSources, runModels, type ModelDef, type ModelRunStat, type ParamValue } from '../../lake/transform-runner.js';
+import {
+  loadModels,
+  loadSources,
+  runModels,
+  type ModelDef,
+  type ModelRunStat,
+  type ParamValue,
+} from '../../lake/transform-runner.js';
 
 export const TRANSFORMS_DIR = fileURLToPath(new URL('../../transforms', import.meta.url));
 export const PARAMS: Record<string, ParamValue> = { secrecy_threshold: 20 };
@@ -32,7 +39,9 @@ export async function createMissingRawTables(connection: DuckDBConnection): Prom
   const created: string[] = [];
   for (const [table, columns] of Object.entries(sources.tables)) {
     if (present.has(table)) continue;
-    const defs = [...columns, ...sources.lineage].map((c) => `${quotedIdentifier(c)} ${c === '_raw_row' ? 'bigint' : 'varchar'}`);
+    const defs = [...columns, ...sources.lineage].map(
+      (c) => `${quotedIdentifier(c)} ${c === '_raw_row' ? 'bigint' : 'varchar'}`,
+    );
     await connection.run(`create table raw.${quotedIdentifier(table)} (${defs.join(', ')})`);
     created.push(table);
   }
