@@ -97,7 +97,7 @@ export async function landAll(
       }),
     );
     for (const r of results.flat()) {
-      stagedKeys.push(r.stagedKey);
+      if (r.stagedKey) stagedKeys.push(r.stagedKey);
       landed.push(r);
     }
   }

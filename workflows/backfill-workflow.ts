@@ -2,7 +2,7 @@ import { ApplicationFailure, continueAsNew, setHandler, startChild } from '@temp
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { SourceId } from '../infra/config.js';
 import { progressQuery, refreshSourceWorkflow } from './refresh-source-workflow.js';
-import { newProgress, type RunContext } from './types.js';
+import { newProgress, type BuildOutcome, type RunContext } from './types.js';
 
 export interface BackfillInput extends RunContext {
   source: SourceId;
@@ -14,10 +14,14 @@ export interface BackfillInput extends RunContext {
   outcome?: BackfillOutcome;
 }
 
-export interface BackfillOutcome {
+export interface BackfillOutcome extends BuildOutcome {
   done: string[];
   alreadyDone: string[];
   failed: Array<{ millesime: string; error: string }>;
+  /** Millésimes whose payloads were unchanged since their latest landing (nothing published for them). */
+  unchanged?: string[];
+  /** Per millésime: rows landed, requests made, the snapshot published. */
+  runs?: Array<{ millesime: string; rows: number; requests: number; snapshotId?: number; tablesChanged?: number }>;
 }
 
 const CHILDREN_PER_RUN = 50;
@@ -59,7 +63,15 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillOu
         });
         const result = await child.result();
         outcome.done.push(millesime);
-        progress.rowsLanded += result.landed.reduce((n, l) => n + l.rows, 0);
+        if (result.unchanged) (outcome.unchanged ??= []).push(millesime);
+        const rows = result.landed.reduce((n, l) => n + l.rows, 0);
+        const requests = result.landed.reduce((n, l) => n + l.requests, 0);
+        const tablesChanged = result.tablesChanged?.length;
+        (outcome.runs ??= []).push({ millesime, rows, requests, snapshotId: result.snapshotId, tablesChanged });
+        if (result.heldBack?.length) outcome.heldBack = [...(outcome.heldBack ?? []), ...result.heldBack];
+        if (result.modelsRun?.length)
+          outcome.modelsRun = [...new Set([...(outcome.modelsRun ?? []), ...result.modelsRun])];
+        progress.rowsLanded += rows;
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) outcome.alreadyDone.push(millesime);
         else

@@ -3,7 +3,7 @@ import type { SourceId } from '../infra/config.js';
 import { nominalDate } from './nominal-date.js';
 import { publishViaCommitter } from './publish-via-committer.js';
 import { progressQuery, refreshSourceWorkflow, type RefreshSourceResult } from './refresh-source-workflow.js';
-import { newProgress, type RunContext } from './types.js';
+import { newProgress, NOTHING_NEW, type BuildOutcome, type RunContext } from './types.js';
 
 /** Referentials first (they give later sources their scopes), then what depends on them, then statistics. */
 export const REFRESH_STAGES: SourceId[][] = [
@@ -19,10 +19,24 @@ export interface RefreshAllInput extends RunContext {
   skip?: SourceId[];
 }
 
-export interface RefreshAllResult {
+export interface RefreshAllResult extends BuildOutcome {
   snapshotId?: number;
   committed?: boolean;
-  sources: Array<{ source: SourceId; rows: number; requests: number; error?: string }>;
+  /** Tables that got a new snapshot. */
+  tablesChanged?: string[];
+  /** Per source: rows landed, requests made, datasets landed and unchanged, or the error. */
+  sources: Array<{
+    source: SourceId;
+    rows: number;
+    requests: number;
+    datasets?: number;
+    unchanged?: number;
+    error?: string;
+  }>;
+  /** No source had anything new: no publish was requested. */
+  unchanged?: boolean;
+  /** `nothing new` when unchanged. */
+  message?: string;
 }
 
 /** Refreshes every source in dependency order, then builds every layer once and publishes one lake snapshot. */
@@ -38,6 +52,7 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
   const date = input.date ?? nominalDate();
   const stagedKeys: string[] = [];
   const sources: RefreshAllResult['sources'] = [];
+  let current: number | undefined;
   const stages = REFRESH_STAGES.map((stage) => stage.filter((s) => !(input.skip ?? []).includes(s)));
   progress.total = stages.flat().length;
   for (const [i, stage] of stages.entries()) {
@@ -84,9 +99,18 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
         source: r.source,
         rows: landed?.landed.reduce((n, l) => n + l.rows, 0) ?? 0,
         requests: landed?.landed.reduce((n, l) => n + l.requests, 0) ?? 0,
+        datasets: landed?.landed.length ?? 0,
+        unchanged: landed?.landed.filter((l) => l.unchanged).length ?? 0,
         error: (r as { error?: string }).error,
       });
+      if (landed?.snapshotId) current = Math.max(current ?? 0, landed.snapshotId);
     }
+  }
+  const failed = sources.filter((s) => s.error);
+  if (!stagedKeys.length) {
+    progress.step = 'done';
+    if (failed.length) throw sourcesFailed(undefined, failed, sources);
+    return { snapshotId: current, committed: false, tablesChanged: [], sources, unchanged: true, message: NOTHING_NEW };
   }
   progress.step = 'building and publishing';
   const published = await publishViaCommitter(
@@ -99,13 +123,29 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
     true,
   );
   progress.step = 'done';
-  const failed = sources.filter((s) => s.error);
-  if (failed.length) {
-    throw ApplicationFailure.nonRetryable(
-      `published snapshot ${published.snapshotId} without ${failed.map((f) => `${f.source} (${f.error})`).join('; ')}`,
-      'SourcesFailed',
-      { snapshotId: published.snapshotId, sources },
-    );
-  }
-  return { snapshotId: published.snapshotId, committed: published.committed, sources };
+  const built = published as BuildOutcome;
+  if (failed.length) throw sourcesFailed(published.snapshotId, failed, sources, built);
+  return {
+    snapshotId: published.snapshotId,
+    committed: published.committed,
+    tablesChanged: published.tablesChanged,
+    sources,
+    heldBack: built.heldBack,
+    modelsRun: built.modelsRun,
+  };
+}
+
+/** The failure of a refresh-all some sources of which failed; its details carry what was published. */
+function sourcesFailed(
+  snapshotId: number | undefined,
+  failed: RefreshAllResult['sources'],
+  sources: RefreshAllResult['sources'],
+  built: BuildOutcome = {},
+): ApplicationFailure {
+  const what = snapshotId === undefined ? 'published nothing' : `published snapshot ${snapshotId}`;
+  return ApplicationFailure.nonRetryable(
+    `${what} without ${failed.map((f) => `${f.source} (${f.error})`).join('; ')}`,
+    'SourcesFailed',
+    { snapshotId, sources, ...built },
+  );
 }

@@ -5,7 +5,7 @@ import type { SourceId } from '../infra/config.js';
 import { landingOptions, quickOptions } from './activity-options.js';
 import { publishViaCommitter } from './publish-via-committer.js';
 import { nominalDate } from './nominal-date.js';
-import { newProgress, type Progress, type RunContext } from './types.js';
+import { newProgress, NOTHING_NEW, type BuildOutcome, type Progress, type RunContext } from './types.js';
 
 export const progressQuery = defineQuery<Progress>('progress');
 
@@ -26,7 +26,7 @@ export interface RefreshSourceInput extends RunContext {
   publish?: boolean;
 }
 
-export interface RefreshSourceResult {
+export interface RefreshSourceResult extends BuildOutcome {
   source: SourceId;
   landed: LandSourceResult[];
   stagedKeys: string[];
@@ -34,6 +34,10 @@ export interface RefreshSourceResult {
   committed?: boolean;
   /** Tables that got a new snapshot (empty when nothing changed upstream). */
   tablesChanged?: string[];
+  /** Every dataset was unchanged since its latest landing: nothing staged, no publish requested. */
+  unchanged?: boolean;
+  /** `nothing new` when unchanged. */
+  message?: string;
 }
 
 /** Lands one source (every dataset × period), then builds the layers and publishes one lake snapshot. */
@@ -62,7 +66,14 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
     }),
   );
   progress.sourcesDone.push(input.source);
-  const stagedKeys = landed.map((l) => l.stagedKey);
+  const stagedKeys = landed.flatMap((l) => (l.stagedKey ? [l.stagedKey] : []));
+  const unchanged = landed.every((l) => l.unchanged);
+  if (unchanged) {
+    progress.step = 'done';
+    const snapshotId = Math.max(0, ...landed.map((l) => l.snapshotId ?? 0)) || undefined;
+    const base = { source: input.source, landed, stagedKeys, unchanged, snapshotId };
+    return { ...base, committed: false, tablesChanged: [], message: NOTHING_NEW };
+  }
   if (input.publish === false) return { source: input.source, landed, stagedKeys };
   progress.step = input.build === false ? 'publishing' : 'building and publishing';
   const periods = [...new Set(plan.map((p) => p.period))].join(',');
@@ -83,5 +94,7 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
     snapshotId: published.snapshotId,
     committed: published.committed,
     tablesChanged: published.tablesChanged,
+    heldBack: (published as BuildOutcome).heldBack,
+    modelsRun: (published as BuildOutcome).modelsRun,
   };
 }

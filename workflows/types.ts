@@ -23,3 +23,19 @@ export interface Progress {
 export function newProgress(step = 'starting'): Progress {
   return { step, sourcesDone: [], sourcesFailed: [], rowsLanded: 0, requests: 0, done: 0, total: 0 };
 }
+
+/** A model kept at its last published version, why, and how to fix it (lake/manifest.ts's HeldBackModel). */
+export interface HeldBack {
+  model: string;
+  reason: string;
+  fix?: string;
+}
+
+/** What a run reports of its build, when it built: the models run and those held back. */
+export interface BuildOutcome {
+  heldBack?: HeldBack[];
+  modelsRun?: string[];
+}
+
+/** The one line a refresh that found nothing new ends with. */
+export const NOTHING_NEW = 'nothing new';

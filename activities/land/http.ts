@@ -18,6 +18,21 @@ export class HttpError extends Error {
   }
 }
 
+/** Thrown when the publisher answers 304 to a conditional request: the payload has not changed since it was landed. */
+export class NotModified extends Error {
+  override name = 'NotModified';
+  constructor(readonly url: string) {
+    super(`not modified since the last landing: ${url}`);
+  }
+}
+
+/** The validators of a payload landed before, sent (If-None-Match / If-Modified-Since) when that URL is asked again. */
+export interface Conditional {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+}
+
 export interface HttpResponse {
   status: number;
   headers: Headers;
@@ -51,6 +66,8 @@ export interface HttpClientOptions {
   maxInlineRetryAfterMs?: number;
   signal?: AbortSignal;
   log?: Logger;
+  /** Validators of the latest landing's main payload: a GET of that URL is conditional, a 304 throws NotModified. */
+  conditional?: Conditional;
 }
 
 type Throttled = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -107,7 +124,8 @@ export class HttpClient {
         try {
           return await this.throttled(() => this.once(url, opts));
         } catch (error) {
-          if (error instanceof HttpError && !error.retryable) throw new AbortError(error);
+          if (error instanceof NotModified || (error instanceof HttpError && !error.retryable))
+            throw new AbortError(error);
           if (error instanceof HttpError && (error.retryAfterMs ?? 0) > maxInlineRetryAfterMs)
             throw new AbortError(error);
           throw error;
@@ -137,12 +155,14 @@ export class HttpClient {
     const signals = [AbortSignal.timeout(timeoutMs), ...(this.options.signal ? [this.options.signal] : [])];
     this.requests += 1;
     const shown = redactUrl(url);
+    const method = opts.method ?? 'GET';
+    const conditional = method === 'GET' ? conditionalHeaders(this.options.conditional, shown) : {};
     let response: Response;
     let bytes: Uint8Array;
     try {
       response = await fetch(url, {
-        method: opts.method ?? 'GET',
-        headers: opts.headers,
+        method,
+        headers: { ...opts.headers, ...conditional },
         body: opts.body,
         signal: AbortSignal.any(signals),
       });
@@ -157,6 +177,7 @@ export class HttpClient {
     }
     const text = () => new TextDecoder('utf-8').decode(bytes);
     const status = response.status;
+    if (status === 304 && Object.keys(conditional).length) throw new NotModified(shown);
     if (status >= 400 && !(opts.acceptStatus ?? []).includes(status)) {
       const body = text().slice(0, 300);
       const retryable = status === 408 || status === 429 || status >= 500;
@@ -233,6 +254,15 @@ export class HttpClient {
       },
     };
   }
+}
+
+/** If-None-Match / If-Modified-Since for a request of the URL the validators were recorded for; none otherwise. */
+function conditionalHeaders(conditional: Conditional | undefined, url: string): Record<string, string> {
+  if (!conditional || conditional.url !== url) return {};
+  return {
+    ...(conditional.etag ? { 'if-none-match': conditional.etag } : {}),
+    ...(conditional.lastModified ? { 'if-modified-since': conditional.lastModified } : {}),
+  };
 }
 
 /** Retry-After as milliseconds (seconds or HTTP date). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SourceId } from '../config.js';
@@ -97,7 +98,7 @@ export async function startSimulatorServer(
         body: '<!DOCTYPE html><html><body><h1>Service momentanément indisponible</h1></body></html>',
       });
     }
-    const response = await sim.handle(simReq);
+    const response = withValidators(simReq, await sim.handle(simReq));
     if (response.status < 400 && faults.take(sim.source, key, ['truncate'])) return sendTruncated(res, response);
     send(res, response);
   }
@@ -140,6 +141,28 @@ function encode(response: SimResponse): { body: Buffer; contentType: string } {
   if (typeof response.body === 'string')
     return { body: Buffer.from(response.body, 'utf8'), contentType: 'text/plain; charset=utf-8' };
   return { body: Buffer.from(JSON.stringify(response.body), 'utf8'), contentType: 'application/json; charset=utf-8' };
+}
+
+/**
+ * Conditional GETs, as a publisher that supports them answers: every 200 carries a strong ETag (the simulator's own,
+ * or a hash of the body); If-None-Match that names it, or (without If-None-Match) If-Modified-Since at or after the
+ * answer's Last-Modified, gets 304 Not Modified with no body.
+ */
+function withValidators(req: SimRequest, response: SimResponse): SimResponse {
+  if (req.method !== 'GET' || response.status !== 200) return response;
+  const headers = { ...response.headers };
+  headers.etag ??= `"${createHash('sha256').update(encode(response).body).digest('hex').slice(0, 32)}"`;
+  const ifNoneMatch = req.headers['if-none-match'];
+  const ifModifiedSince = Date.parse(req.headers['if-modified-since'] ?? '');
+  const lastModified = Date.parse(headers['last-modified'] ?? '');
+  const notModified = ifNoneMatch
+    ? ifNoneMatch.split(',').some((tag) => tag.trim() === headers.etag || tag.trim() === '*')
+    : Number.isFinite(ifModifiedSince) && Number.isFinite(lastModified) && lastModified <= ifModifiedSince;
+  const validators = {
+    etag: headers.etag,
+    ...(headers['last-modified'] ? { 'last-modified': headers['last-modified'] } : {}),
+  };
+  return notModified ? { status: 304, headers: validators, body: '' } : { ...response, headers };
 }
 
 function send(res: http.ServerResponse, response: SimResponse): void {

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RefreshSourceResult } from '../../workflows/refresh-source-workflow.js';
+import { startHarness, type Harness } from '../support/harness.js';
+
+/** A refresh that finds nothing new lands nothing: no payload, no staged set, no publish, on a later day too. */
+describe('no-op refresh: unchanged payloads stop at landing', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ lake: 's3' });
+    await h.startWorker();
+  });
+  afterAll(async () => h?.stop());
+
+  const refresh = (id: string, source: 'acce' | 'bcn', date: string, datasets?: string[]) =>
+    h.client.workflow.execute('refreshSourceWorkflow', {
+      taskQueue: h.ctx.queues.workflows,
+      workflowId: `${h.ctx.idPrefix}/${id}`,
+      args: [{ ...h.ctx, source, date, datasets }],
+    }) as Promise<RefreshSourceResult>;
+  const listing = async () => (await h.lake.store.list('')).map((o) => `${o.key} ${o.size}`).sort();
+
+  it('BCN (no usable validator: its envelope carries the time of sending) compares the payload itself', async () => {
+    const first = await refresh('bcn-1', 'bcn', '2026-11-29', ['n_formation_diplome']);
+    expect(first.committed).toBe(true);
+    const before = await listing();
+    const second = await refresh('bcn-2', 'bcn', '2026-11-30', ['n_formation_diplome']);
+    expect(second.unchanged).toBe(true);
+    expect(second.landed[0]).toMatchObject({ unchanged: true, notModified: false, rows: 0 });
+    expect(await listing()).toEqual(before);
+    const raw = await h.lake.store.list('raw/bcn/n_formation_diplome/');
+    expect(raw.map((o) => o.key.split('/')[3])).toEqual(['2026-11-29']);
+  });
+
+  it('a later refresh of an unchanged ACCE gets 304 Not Modified and writes no object', async () => {
+    const first = await refresh('acce-1', 'acce', '2026-11-29');
+    expect(first.committed).toBe(true);
+    expect(first.landed.every((l) => l.rows > 0 && !l.unchanged)).toBe(true);
+    const before = await listing();
+    const head = await h.lake.lakeSnapshot();
+
+    const second = await refresh('acce-2', 'acce', '2026-11-30');
+    expect(second.unchanged).toBe(true);
+    expect(second.message).toBe('nothing new');
+    expect(second.landed.map((l) => [l.dataset, l.notModified, l.rows])).toEqual(
+      first.landed.map((l) => [l.dataset, true, 0]),
+    );
+    expect(second.stagedKeys).toEqual([]);
+    expect(second.modelsRun ?? []).toEqual([]);
+    expect(second.snapshotId).toBe(head?.snapshot_id);
+    expect(await listing()).toEqual(before);
+    expect((await h.lake.lakeSnapshot())?.snapshot_id).toBe(head?.snapshot_id);
+    // The publisher saw conditional requests and answered them without a body.
+    const asked = h.sims.requests.get('acce') ?? [];
+    expect(asked.filter((r) => r.includes('ACCE_UAI.csv'))).toHaveLength(2);
+  });
+
+  it('a changed payload lands and publishes as before', async () => {
+    await fetch(`${h.sims.url}/__control/faults`, {
+      method: 'POST',
+      body: JSON.stringify({
+        source: 'acce',
+        kind: 'extra-column',
+        column: 'nouvelle_colonne',
+        to: 'x',
+        match: 'ACCE_UAI.csv',
+      }),
+    });
+    try {
+      const third = await refresh('acce-3', 'acce', '2026-12-01', ['etablissements']);
+      expect(third.unchanged).toBeFalsy();
+      expect(third.committed).toBe(true);
+      expect(third.landed[0].notModified).toBeFalsy();
+      expect(third.landed[0].drift.unknownColumns).toEqual(['nouvelle_colonne']);
+      expect(third.landed[0].rows).toBeGreaterThan(0);
+    } finally {
+      await fetch(`${h.sims.url}/__control/faults`, { method: 'DELETE' });
+    }
+  });
+});
