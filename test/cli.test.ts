@@ -239,4 +239,59 @@ describe('the devenir command line (spawned, on a temp filesystem lake and the t
       rows: expected.length,
     });
   });
+
+  it('on a terminal, a refresh prints a short table and one line; a refresh with nothing new prints only "nothing new"', async () => {
+    const landed = await cli(
+      'refresh',
+      '--source',
+      'bcn',
+      '--dataset',
+      'n_formation_diplome',
+      '--date',
+      '2026-11-29',
+      '--no-build',
+      '--wait',
+    );
+    expect(landed.code, landed.stderr).toBe(0);
+    expect(landed.stdout).not.toContain('{');
+    expect(landed.stdout).not.toContain('_meta/staged');
+    const row = lines(landed.stdout).find((l) => l.includes('n_formation_diplome'));
+    expect(row).toMatch(/bcn.*n_formation_diplome.*2026-11-29.*[1-9][\d,]*.*landed/);
+    expect(lines(landed.stdout).at(-1)).toMatch(/^Published snapshot 2: [1-9]\d* tables changed\.$/);
+
+    // The next day, BCN serves the same tables: nothing lands, nothing is published, one line says so.
+    const again = await cli(
+      'refresh',
+      '--source',
+      'bcn',
+      '--dataset',
+      'n_formation_diplome',
+      '--dataset',
+      'n_niveau_formation_diplome',
+      '--date',
+      '2026-11-30',
+      '--no-build',
+      '--wait',
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(lines(again.stdout)).toEqual(['nothing new: snapshot 2 stays current']);
+    const json = await cli(
+      'refresh',
+      '--source',
+      'bcn',
+      '--dataset',
+      'n_formation_diplome',
+      '--date',
+      '2026-12-01',
+      '--no-build',
+      '--wait',
+      '--json',
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      unchanged: true,
+      message: 'nothing new',
+      snapshotId: 2,
+      stagedKeys: [],
+    });
+  });
 });

@@ -10,6 +10,29 @@ import type { Workflow } from '@temporalio/common';
 import type { Progress } from '../../workflows/types.js';
 import type { App } from '../app.js';
 import { workflowUrl } from '../temporal.js';
+import { fixFor } from './run-summary.js';
+
+/** A followed run that failed: the one sentence to show, and the details the workflow failed with (what it published). */
+export class RunFailed extends Error {
+  override name = 'RunFailed';
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Time left at the rate so far, `12s`, `3m05s`, `1h02m`; `…` until there is a rate (never cli-progress's `NULL`/`INF`). */
+export function formatEta(done: number, total: number, elapsedMs: number): string {
+  if (done <= 0 || total <= done || elapsedMs <= 0) return done >= total && total > 0 ? '0s' : '…';
+  const s = Math.round(((total - done) * elapsedMs) / done / 1000);
+  if (!Number.isFinite(s)) return '…';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${pad(Math.floor((s % 3600) / 60))}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${pad(s % 60)}s`;
+  return `${s}s`;
+}
 
 const SOURCE_KEY = defineSearchAttributeKey('DevenirSource', SearchAttributeType.KEYWORD);
 const MILLESIME_KEY = defineSearchAttributeKey('DevenirMillesime', SearchAttributeType.KEYWORD);
@@ -58,7 +81,7 @@ export async function follow<T>(app: App, handle: WorkflowHandle, opts: { quiet?
   const bar = tty
     ? new cliProgress.SingleBar(
         {
-          format: '{bar} {value}/{total} | {step} | {rows} rows | ETA {eta_formatted}',
+          format: '{bar} {value}/{total} | {step} | {rows} rows | ETA {left}',
           stream: process.stderr,
           hideCursor: true,
         },
@@ -67,14 +90,16 @@ export async function follow<T>(app: App, handle: WorkflowHandle, opts: { quiet?
     : undefined;
   let last = '';
   let started = false;
+  const since = Date.now();
   const poll = setInterval(async () => {
     const p = await handle.query<Progress>('progress').catch(() => undefined);
     if (!p) return;
     if (bar) {
-      if (!started) bar.start(Math.max(p.total, 1), p.done, { step: p.step, rows: p.rowsLanded });
+      const payload = { step: p.step, rows: p.rowsLanded, left: formatEta(p.done, p.total, Date.now() - since) };
+      if (!started) bar.start(Math.max(p.total, 1), p.done, payload);
       started = true;
       bar.setTotal(Math.max(p.total, 1));
-      bar.update(p.done, { step: p.step, rows: p.rowsLanded });
+      bar.update(p.done, payload);
     } else if (!opts.quiet) {
       const line = `${p.step}: ${p.done}/${p.total} done, ${p.rowsLanded} rows landed`;
       if (line !== last) process.stderr.write(`${line}\n`);
@@ -85,9 +110,12 @@ export async function follow<T>(app: App, handle: WorkflowHandle, opts: { quiet?
     return (await handle.result()) as T;
   } catch (error) {
     if (error instanceof WorkflowFailedError) {
-      const cause = error.cause as Error | undefined;
-      throw new Error(
-        `${handle.workflowId} failed: ${cause?.cause instanceof Error ? cause.cause.message : (cause?.message ?? error.message)} (${workflowUrl(app.config, handle.workflowId)})`,
+      const cause = error.cause as (Error & { details?: unknown[] }) | undefined;
+      const message = cause?.cause instanceof Error ? cause.cause.message : (cause?.message ?? error.message);
+      const fix = fixFor(message);
+      throw new RunFailed(
+        `${handle.workflowId} failed: ${message}${fix ? `; fix: ${fix}` : ''} (${workflowUrl(app.config, handle.workflowId)})`,
+        cause?.details?.[0],
       );
     }
     throw error;

@@ -1,10 +1,38 @@
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { RefreshSourceInput } from '../../workflows/refresh-source-workflow.js';
 import { SOURCE_IDS, type SourceId } from '../config.js';
 import type { App } from '../app.js';
 import { runContext, workflowUrl } from '../temporal.js';
-import { follow, startWorkflow } from './follow.js';
+import { follow, RunFailed, startWorkflow } from './follow.js';
+import { summariseRun, type RunResult } from './run-summary.js';
 import { UsageError } from './usage-error.js';
+
+/** A finished run that published only part of what it should have: the sentence says what, and the fix. */
+export class RunIncomplete extends Error {
+  override name = 'RunIncomplete';
+}
+
+/**
+ * Follows a run to its end and prints it: a short table and one closing line on a terminal, the result as JSON with
+ * `--json`. A run that held anything back or failed ends in RunIncomplete / RunFailed (exit code 1).
+ */
+export async function finish(app: App, handle: WorkflowHandle, opts: { json?: boolean }): Promise<undefined> {
+  const print = (text: string) => void (text && process.stdout.write(`${text}\n`));
+  let result: RunResult;
+  try {
+    result = await follow<RunResult>(app, handle, { quiet: opts.json });
+  } catch (error) {
+    const details = error instanceof RunFailed ? (error.details as RunResult | undefined) : undefined;
+    if (details && typeof details === 'object')
+      print(opts.json ? JSON.stringify(details, null, 2) : summariseRun(details).table);
+    throw error;
+  }
+  const summary = summariseRun(result);
+  print(opts.json ? JSON.stringify(result, null, 2) : summary.table);
+  if (summary.incomplete) throw new RunIncomplete(summary.sentence);
+  if (!opts.json) print(summary.sentence);
+  return undefined;
+}
 
 export interface RefreshOptions {
   source?: string;
@@ -50,7 +78,7 @@ export async function refresh(app: App, opts: RefreshOptions, client?: Client): 
         { source: opts.source, millesime: periods?.join(',') },
       );
   if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
-  return follow(app, handle, { quiet: opts.json });
+  return finish(app, handle, opts);
 }
 
 /** `devenir build`: rebuilds staging → matched → published from the current lake and publishes. */
@@ -60,7 +88,7 @@ export async function build(app: App, opts: { wait?: boolean; json?: boolean }):
     runContext(app.config),
   ]);
   if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
-  return follow(app, handle, { quiet: opts.json });
+  return finish(app, handle, opts);
 }
 
 /** Expands `--from 2019_2020 --to 2021_2022` (or years) into the millésimes between them. */
@@ -120,5 +148,5 @@ export async function backfill(
     { source: opts.source, millesime: millesimes.join(',') },
   );
   if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
-  return follow(app, handle, { quiet: opts.json });
+  return finish(app, handle, opts);
 }

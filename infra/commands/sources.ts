@@ -5,7 +5,9 @@ import { SOURCE_IDS } from '../config.js';
 /** `devenir sources`: each source's datasets with the last landed period, rows and table snapshot. */
 export async function listSources(app: App) {
   const lake = await app.lake();
-  const tables = await lake.tables();
+  // Only the raw tables' manifests, read at once: the other layers' are not shown here.
+  const raw = Object.entries((await lake.lakeSnapshot())?.tables ?? {}).filter(([n]) => n.startsWith('raw.'));
+  const tables = new Map(await Promise.all(raw.map(async ([n, id]) => [n, await lake.tableLog(n).read(id)] as const)));
   const rows = [];
   for (const source of SOURCE_IDS) {
     for (const [dataset, spec] of Object.entries(CONNECTORS[source].datasets)) {

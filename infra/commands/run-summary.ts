@@ -1,0 +1,127 @@
+import Table from 'cli-table3';
+import type { HeldBack } from '../../workflows/types.js';
+
+/** What `refresh`, `backfill` and `build --wait` return, as far as their summary reads it (every field optional). */
+export interface RunResult {
+  source?: string;
+  landed?: Array<{ dataset: string; period: string; rows: number; requests: number; unchanged?: boolean }>;
+  sources?: Array<{
+    source: string;
+    rows: number;
+    requests: number;
+    datasets?: number;
+    unchanged?: number;
+    error?: string;
+  }>;
+  runs?: Array<{ millesime: string; rows: number; requests: number; snapshotId?: number; tablesChanged?: number }>;
+  failed?: Array<{ millesime: string; error: string }>;
+  alreadyDone?: string[];
+  snapshotId?: number;
+  committed?: boolean;
+  tablesChanged?: string[];
+  heldBack?: HeldBack[];
+  modelsRun?: string[];
+  unchanged?: boolean;
+}
+
+/** A run's summary: the table a terminal shows, the one closing sentence, and whether the run falls short (exit 1). */
+export interface RunSummary {
+  table: string;
+  sentence: string;
+  incomplete: boolean;
+}
+
+const ROW_DRIFT_FIX =
+  'if the rows really changed that much, rerun with --accept-removal or raise DEVENIR_ROW_DRIFT_THRESHOLD';
+
+/** The fix to show beside a failure or a held-back model: its own, or the row-drift one when the drift check stopped it. */
+export function fixFor(reason: string, fix?: string): string | undefined {
+  if (fix) return fix;
+  if (/row_count_drift|row.count drift|shrank|emptied/i.test(reason) && !/DEVENIR_ROW_DRIFT_THRESHOLD/.test(reason))
+    return ROW_DRIFT_FIX;
+  return undefined;
+}
+
+const grid = (head: string[]) => new Table({ head, style: { head: [], border: [] } });
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** Rows and requests per source (or per millésime for a backfill). */
+function perSource(r: RunResult): string | undefined {
+  if (r.sources?.length) {
+    const t = grid(['source', 'rows', 'requests', 'datasets', 'outcome']);
+    for (const s of r.sources) {
+      const outcome = s.error
+        ? `failed: ${s.error}`
+        : s.unchanged && s.unchanged === s.datasets
+          ? 'unchanged'
+          : 'landed';
+      const datasets =
+        s.datasets === undefined ? '' : `${s.datasets}${s.unchanged ? ` (${s.unchanged} unchanged)` : ''}`;
+      t.push([s.source, count(s.rows), count(s.requests), datasets, outcome]);
+    }
+    return t.toString();
+  }
+  if (r.landed?.length) {
+    const t = grid(['source', 'dataset', 'period', 'rows', 'requests', 'outcome']);
+    for (const l of r.landed)
+      t.push([
+        r.source ?? '',
+        l.dataset,
+        l.period,
+        count(l.rows),
+        count(l.requests),
+        l.unchanged ? 'unchanged' : 'landed',
+      ]);
+    return t.toString();
+  }
+  if (r.runs?.length || r.failed?.length) {
+    const t = grid(['millésime', 'rows', 'requests', 'snapshot', 'outcome']);
+    for (const m of r.runs ?? [])
+      t.push([
+        m.millesime,
+        count(m.rows),
+        count(m.requests),
+        m.snapshotId ?? '',
+        `${m.tablesChanged ?? 0} tables changed`,
+      ]);
+    for (const m of r.alreadyDone ?? []) t.push([m, '', '', '', 'done before']);
+    for (const f of r.failed ?? []) t.push([f.millesime, '', '', '', `failed: ${f.error}`]);
+    return t.toString();
+  }
+  return undefined;
+}
+
+function heldBackTable(held: HeldBack[]): string {
+  const t = grid(['held back', 'reason', 'fix']);
+  for (const h of held) t.push([h.model, h.reason, fixFor(h.reason, h.fix) ?? '']);
+  return t.toString();
+}
+
+/** The summary of a finished run: per-source rows and requests, tables changed, models held back, the snapshot. */
+export function summariseRun(r: RunResult): RunSummary {
+  const held = r.heldBack ?? [];
+  const failed = [
+    ...(r.sources ?? []).filter((s) => s.error).map((s) => `${s.source} (${s.error})`),
+    ...(r.failed ?? []).map((f) => `${f.millesime} (${f.error})`),
+  ];
+  const snapshot = r.snapshotId === undefined ? 'no snapshot' : `snapshot ${r.snapshotId}`;
+  if (r.unchanged && !failed.length && !held.length)
+    return { table: '', sentence: `nothing new: ${snapshot} stays current`, incomplete: false };
+  const changed = r.tablesChanged?.length ?? (r.runs ?? []).reduce((n, m) => n + (m.tablesChanged ?? 0), 0);
+  const models = r.modelsRun ? `, ${r.modelsRun.length} models run` : '';
+  const parts = [perSource(r), held.length ? heldBackTable(held) : undefined].filter(Boolean);
+  const what =
+    r.committed === false && !changed ? `nothing published (${snapshot} stays current)` : `published ${snapshot}`;
+  const published = `${what}: ${changed} tables changed${models}`;
+  const shortfalls = [
+    ...(held.length ? [`held back ${held.map((h) => `${h.model} (${h.reason})`).join(', ')}`] : []),
+    ...(failed.length ? [`failed ${failed.join(', ')}`] : []),
+  ];
+  const fixes = [...new Set(held.map((h) => fixFor(h.reason, h.fix)).filter((f): f is string => Boolean(f)))];
+  const sentence = shortfalls.length
+    ? `${capitalise(published)}; ${shortfalls.join('; ')}${fixes.length ? `; fix: ${fixes.join('; ')}` : ''}.`
+    : `${capitalise(published)}.`;
+  return { table: parts.join('\n'), sentence, incomplete: shortfalls.length > 0 };
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
