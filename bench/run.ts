@@ -1,9 +1,9 @@
 /**
  * Runs the benchmarks one after the other, each in its own process (its peak RSS is its own), printing their figures:
  * landing (1,000,000 rows) and where its time goes (landing-steps), build-layers (3 runs), orchestration (Temporal
- * dev server), uai-loop (200 UAIs at 5/s, about 40 s; the full 2,000 is `npx tsx bench/uai-loop.ts`). About 12 minutes
- * on 2 cores. Name some to run only those.
- * Usage: npx tsx bench/run.ts [landing] [landing-steps] [build-layers] [orchestration] [uai-loop]
+ * dev server), uai-loop (200 UAIs at 5/s, about 40 s; the full 2,000 is `npx tsx bench/uai-loop.ts`), cli-noop (`--help`,
+ * `sources`, a first and a no-op `refresh --all --wait`). About 15 minutes on 2 cores. Name some to run only those.
+ * Usage: npx tsx bench/run.ts [landing] [landing-steps] [build-layers] [orchestration] [uai-loop] [cli-noop]
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -15,6 +15,7 @@ const BENCHES: Record<string, string[]> = {
   'build-layers': ['build-layers.ts', '--runs', '3'],
   orchestration: ['orchestration.ts'],
   'uai-loop': ['uai-loop.ts', '--uais', '200', '--rate', '5'],
+  'cli-noop': ['cli-noop.ts'],
 };
 
 const asked = process.argv.slice(2);

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { FsObjectStore } from './fs-store.js';
 import { Lake } from './lake.js';
 import type { ObjectStore } from './object-store.js';
-import { probeConditionalWrites, S3ObjectStore } from './s3-store.js';
 
 export interface LakeLocation {
   /** A local folder, or `s3://bucket/prefix`. */
@@ -19,6 +18,8 @@ const probed = new Map<string, boolean>();
  */
 export async function openStore(location: LakeLocation): Promise<ObjectStore> {
   if (!location.lake.startsWith('s3://')) return new FsObjectStore(path.resolve(location.lake));
+  // The AWS SDK is loaded only for an S3 lake (it is most of a short command's start-up time).
+  const { probeConditionalWrites, S3ObjectStore } = await import('./s3-store.js');
   const [bucket, ...rest] = location.lake.slice('s3://'.length).split('/');
   const options = {
     bucket,
