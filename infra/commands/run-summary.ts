@@ -42,7 +42,15 @@ export function fixFor(reason: string, fix?: string): string | undefined {
   return undefined;
 }
 
-const grid = (head: string[]) => new Table({ head, style: { head: [], border: [] } });
+/** A table with no rule between rows: a dozen datasets fit a screen. */
+const grid = (head: string[], colWidths: Array<number | null> = []) =>
+  new Table({
+    head,
+    colWidths,
+    wordWrap: true,
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** Rows and requests per source (or per millésime for a backfill). */
@@ -92,7 +100,7 @@ function perSource(r: RunResult): string | undefined {
 }
 
 function heldBackTable(held: HeldBack[]): string {
-  const t = grid(['held back', 'reason', 'fix']);
+  const t = grid(['held back', 'reason', 'fix'], [null, 44, 44]); // long reasons wrap rather than overflow
   for (const h of held) t.push([h.model, h.reason, fixFor(h.reason, h.fix) ?? '']);
   return t.toString();
 }
