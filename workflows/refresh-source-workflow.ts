@@ -24,6 +24,8 @@ export interface RefreshSourceInput extends RunContext {
   build?: boolean;
   /** Publish through the committer (default true); when false the staged keys are returned for the caller to publish. */
   publish?: boolean;
+  /** Land every dataset even when its payload is the latest one landed. */
+  force?: boolean;
 }
 
 export interface RefreshSourceResult extends BuildOutcome {
@@ -58,6 +60,7 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
         period: p.period,
         scope: input.scope,
         overlayStagedKeys: input.overlayStagedKeys,
+        force: input.force,
       });
       progress.done += 1;
       progress.rowsLanded += result.rows;

@@ -24,6 +24,8 @@ export interface LandSourceInput {
   scope?: Record<string, string[]>;
   /** Staged sets (landed earlier in the same run, not yet published) that the scope may come from. */
   overlayStagedKeys?: string[];
+  /** Land even when the payload is the latest one landed (no conditional request, no comparison). */
+  force?: boolean;
 }
 
 export interface LandSourceResult {
@@ -74,7 +76,7 @@ export async function landSource(
   await fs.mkdir(workDir, { recursive: true });
   const log = deps.log.child({ source, dataset, period });
   const fingerprint = specFingerprint(spec);
-  const previous = await latestLanding(deps.lake, table, period, spec.period);
+  const previous = input.force ? undefined : await latestLanding(deps.lake, table, period, spec.period);
   const rate = Number(sourceConfig.options.RATE ?? connector.ratePerSecond ?? 5);
   const http = new HttpClient({
     source,

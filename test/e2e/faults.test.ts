@@ -98,6 +98,7 @@ describe('fault knobs on: each error class against real Temporal and S3', () => 
       datasets: ['regionales'],
       periods: ['2021_2022'],
       publish: false,
+      force: true, // the same payload as the clean run: land it again rather than stop at "unchanged"
     });
     const elapsed = Date.now() - started;
     expect(h.sims.faults.list()).toEqual([]); // all ten 429s were served

@@ -128,6 +128,7 @@ describe('schedules', () => {
     const done = await runs();
     expect(done).toHaveLength(2);
     const ticks = [];
+    const unchangedTicks: string[] = [];
     for (const w of done) {
       expect(w.workflowId.startsWith(`${h.env.DEVENIR_TASK_QUEUE_PREFIX}/scheduled/refresh/bcn`), w.workflowId).toBe(
         true,
@@ -140,10 +141,12 @@ describe('schedules', () => {
       const periods = [...new Set(result.landed.map((l) => l.period))];
       expect(periods).toEqual([at.toISOString().slice(0, 10)]);
       ticks.push(periods[0]);
+      if (result.unchanged) unchangedTicks.push(periods[0]);
     }
     expect(ticks.sort()).toEqual([older, newer]);
+    // A tick that found BCN as the other had landed it wrote no payload under its own date.
     const raw = (await h.lake.store.list('raw/bcn/n_formation_diplome/')).map((o) => o.key.split('/')[3]);
-    expect([...new Set(raw)].sort()).toEqual([older, newer]);
+    expect([...new Set(raw)].sort()).toEqual(ticks.filter((t) => !unchangedTicks.includes(t)));
 
     for (const s of ['bcn', 'acce'])
       await h.client.schedule.getHandle(`${h.config.temporal.taskQueuePrefix}/refresh/${s}`).delete();
