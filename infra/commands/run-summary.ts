@@ -1,26 +1,20 @@
 import Table from 'cli-table3';
-import type { HeldBack } from '../../workflows/types.js';
+import type { LandSourceResult } from '../../activities/land/land-source.js';
+import type { BackfillOutcome } from '../../workflows/backfill-workflow.js';
+import type { RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
+import type { BuildOutcome, HeldBack } from '../../workflows/types.js';
 
 /** What `refresh`, `backfill` and `build --wait` return, as far as their summary reads it (every field optional). */
-export interface RunResult {
+export interface RunResult extends BuildOutcome {
   source?: string;
-  landed?: Array<{ dataset: string; period: string; rows: number; requests: number; unchanged?: boolean }>;
-  sources?: Array<{
-    source: string;
-    rows: number;
-    requests: number;
-    datasets?: number;
-    unchanged?: number;
-    error?: string;
-  }>;
-  runs?: Array<{ millesime: string; rows: number; requests: number; snapshotId?: number; tablesChanged?: number }>;
-  failed?: Array<{ millesime: string; error: string }>;
+  landed?: Array<Pick<LandSourceResult, 'dataset' | 'period' | 'rows' | 'requests' | 'unchanged'>>;
+  sources?: RefreshAllResult['sources'];
+  runs?: BackfillOutcome['runs'];
+  failed?: BackfillOutcome['failed'];
   alreadyDone?: string[];
   snapshotId?: number;
   committed?: boolean;
   tablesChanged?: string[];
-  heldBack?: HeldBack[];
-  modelsRun?: string[];
   unchanged?: boolean;
 }
 
