@@ -76,6 +76,7 @@ export async function landSource(
   await fs.mkdir(workDir, { recursive: true });
   const log = deps.log.child({ source, dataset, period });
   const fingerprint = specFingerprint(spec);
+  rt.heartbeat({ step: 'reading the latest landing' }); // a lake read before the beats below start
   const previous = input.force ? undefined : await latestLanding(deps.lake, table, period, spec.period);
   const rate = Number(sourceConfig.options.RATE ?? connector.ratePerSecond ?? 5);
   const http = new HttpClient({
