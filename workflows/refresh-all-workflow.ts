@@ -110,7 +110,8 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
   if (!stagedKeys.length) {
     progress.step = 'done';
     if (failed.length) throw sourcesFailed(undefined, failed, sources);
-    return { snapshotId: current, committed: false, tablesChanged: [], sources, unchanged: true, message: NOTHING_NEW };
+    const nothing = { committed: false, tablesChanged: [], modelsRun: [], message: NOTHING_NEW };
+    return { snapshotId: current, sources, unchanged: true, ...nothing };
   }
   progress.step = 'building and publishing';
   const published = await publishViaCommitter(

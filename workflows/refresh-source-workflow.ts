@@ -75,7 +75,7 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
     progress.step = 'done';
     const snapshotId = Math.max(0, ...landed.map((l) => l.snapshotId ?? 0)) || undefined;
     const base = { source: input.source, landed, stagedKeys, unchanged, snapshotId };
-    return { ...base, committed: false, tablesChanged: [], message: NOTHING_NEW };
+    return { ...base, committed: false, tablesChanged: [], modelsRun: [], message: NOTHING_NEW };
   }
   if (input.publish === false) return { source: input.source, landed, stagedKeys };
   progress.step = input.build === false ? 'publishing' : 'building and publishing';

@@ -45,7 +45,7 @@ describe('no-op refresh: unchanged payloads stop at landing', () => {
       first.landed.map((l) => [l.dataset, true, 0]),
     );
     expect(second.stagedKeys).toEqual([]);
-    expect(second.modelsRun ?? []).toEqual([]);
+    expect(second.modelsRun).toEqual([]); // no publish was requested: no model ran
     expect(second.snapshotId).toBe(head?.snapshot_id);
     expect(await listing()).toEqual(before);
     expect((await h.lake.lakeSnapshot())?.snapshot_id).toBe(head?.snapshot_id);
