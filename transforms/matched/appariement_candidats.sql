@@ -3,7 +3,8 @@
 -- normal (the formation's own MEF / CFD / SISE), rncp (RNCP → Certif Info → CFD or SISE), ideo (Idéo → Certif
 -- Info / table de passage → CFD or SISE), mne (RCO id → apprenticeship catalogue → CFD), then the same four with
 -- the filière swapped (inverse: scolaire ↔ apprentissage). A CFD becomes MEFSTAT11 through its terminal MEFs
--- (those with statistics when some have). Validity: valide (one code), plusieurs codes, code inconnu.
+-- (those with statistics when some have). Validity: valide (one code), plusieurs codes, code inconnu. A Certif
+-- Info code without CFD or SISE takes those of the nearest code of its replacement chain (est_code_remplace).
 with formations as (
     select * from matched.formations_catalogues
 ),
@@ -28,6 +29,10 @@ certif_info_api as (
     select * from staging.stg_certifinfo_api__certifications
 ),
 
+remplacements as (
+    select * from matched.certifinfo_remplacements
+),
+
 passage as (
     select * from staging.stg_onisep__table_de_passage
 ),
@@ -44,16 +49,30 @@ ci_cfd as (
     select code_certifinfo, code_formation_diplome from passage where code_formation_diplome is not null
 ),
 
-ci_codes as (
-    -- A Certif Info code without CFD takes those of the codes replacing it (one step).
+ci_codes_propres as (
     select code_certifinfo, 'cfd' as type_code, code from ci_cfd
     union
-    select api.code_certifinfo, 'cfd', ci_cfd.code
-    from (select code_certifinfo, unnest(codes_certifinfo_nouveaux) as nouveau from certif_info_api) as api
-    inner join ci_cfd on ci_cfd.code_certifinfo = api.nouveau
-    where api.code_certifinfo not in (select code_certifinfo from ci_cfd)
-    union
     select code_certifinfo, 'sise', unnest(codes_sise) from certif_info_api
+),
+
+ci_codes_remplaces as (
+    -- A Certif Info code without a code of one type takes those of the nearest code of its replacement chain
+    -- that has some (matched.certifinfo_remplacements): newer codes first, then older ones.
+    select remplacement.code_certifinfo, propre.type_code, propre.code
+    from remplacements as remplacement
+    inner join ci_codes_propres as propre on propre.code_certifinfo = remplacement.code_remplacant
+    anti join ci_codes_propres as deja
+        on deja.code_certifinfo = remplacement.code_certifinfo and deja.type_code = propre.type_code
+    qualify rank() over (
+        partition by remplacement.code_certifinfo, propre.type_code
+        order by if(remplacement.sens = 'nouveau', 0, 1), remplacement.distance, remplacement.code_remplacant
+    ) = 1
+),
+
+ci_codes as (
+    select code_certifinfo, type_code, code, false as est_code_remplace from ci_codes_propres
+    union
+    select code_certifinfo, type_code, code, true from ci_codes_remplaces
 ),
 
 ci_rncp as (
@@ -71,13 +90,13 @@ ci_ideo as (
 ),
 
 rncp_codes as (
-    select lien.rncp, code.type_code, code.code
+    select lien.rncp, code.type_code, code.code, code.est_code_remplace
     from ci_rncp as lien
     inner join ci_codes as code on code.code_certifinfo = lien.code_certifinfo
 ),
 
 ideo_codes as (
-    select lien.ideo, code.type_code, code.code
+    select lien.ideo, code.type_code, code.code, code.est_code_remplace
     from ci_ideo as lien
     inner join ci_codes as code on code.code_certifinfo = lien.code_certifinfo
 ),
@@ -91,9 +110,11 @@ mne as (
 ),
 
 mne_codes as (
-    select id, 'cfd' as type_code, code_formation_diplome as code from mne where code_formation_diplome is not null
+    select id, 'cfd' as type_code, code_formation_diplome as code, false as est_code_remplace
+    from mne where code_formation_diplome is not null
     union
-    select mne.id, rncp.type_code, rncp.code from mne inner join rncp_codes as rncp on rncp.rncp = mne.code_rncp
+    select mne.id, rncp.type_code, rncp.code, rncp.est_code_remplace
+    from mne inner join rncp_codes as rncp on rncp.rncp = mne.code_rncp
     where rncp.type_code = 'sise'
 ),
 
@@ -113,26 +134,28 @@ entrees as (
 ),
 
 codes_entrees as (
-    select entree.catalogue, entree.formation_id, entree.methode_base, 'mef11' as type_code, mef.mef_stat_11 as code
+    select
+        entree.catalogue, entree.formation_id, entree.methode_base, 'mef11' as type_code, mef.mef_stat_11 as code,
+        false as est_code_remplace
     from entrees as entree inner join mefs as mef on mef.mef = entree.entree
     where entree.type_entree = 'mef10' and mef.mef_stat_11 is not null
     union
-    select entree.catalogue, entree.formation_id, entree.methode_base, 'cfd', mef.code_formation_diplome
+    select entree.catalogue, entree.formation_id, entree.methode_base, 'cfd', mef.code_formation_diplome, false
     from entrees as entree inner join mefs as mef on mef.mef = entree.entree
     where entree.type_entree = 'mef10' and mef.code_formation_diplome is not null
     union
-    select catalogue, formation_id, methode_base, type_entree, entree
+    select catalogue, formation_id, methode_base, type_entree, entree, false
     from entrees where type_entree in ('cfd', 'sise')
     union
-    select entree.catalogue, entree.formation_id, entree.methode_base, lien.type_code, lien.code
+    select entree.catalogue, entree.formation_id, entree.methode_base, lien.type_code, lien.code, lien.est_code_remplace
     from entrees as entree inner join rncp_codes as lien on lien.rncp = entree.entree
     where entree.type_entree = 'rncp'
     union
-    select entree.catalogue, entree.formation_id, entree.methode_base, lien.type_code, lien.code
+    select entree.catalogue, entree.formation_id, entree.methode_base, lien.type_code, lien.code, lien.est_code_remplace
     from entrees as entree inner join ideo_codes as lien on lien.ideo = entree.entree
     where entree.type_entree = 'ideo'
     union
-    select entree.catalogue, entree.formation_id, entree.methode_base, lien.type_code, lien.code
+    select entree.catalogue, entree.formation_id, entree.methode_base, lien.type_code, lien.code, lien.est_code_remplace
     from entrees as entree inner join mne_codes as lien on lien.id = entree.entree
     where entree.type_entree = 'id'
 ),
@@ -183,14 +206,15 @@ cibles as (
 ),
 
 candidats as (
-    select cible.catalogue, cible.formation_id, cible.methode, code.code, true as direct
+    select cible.catalogue, cible.formation_id, cible.methode, code.code, true as direct, code.est_code_remplace
     from cibles as cible
     inner join codes_entrees as code
         on code.catalogue = cible.catalogue and code.formation_id = cible.formation_id
         and code.methode_base = cible.methode_base and code.type_code = cible.type_cible
     inner join certifications as certification on certification.code_certification = code.code
     union
-    select cible.catalogue, cible.formation_id, cible.methode, terminale.code, false as direct
+    select
+        cible.catalogue, cible.formation_id, cible.methode, terminale.code, false as direct, code.est_code_remplace
     from cibles as cible
     inner join codes_entrees as code
         on code.catalogue = cible.catalogue and code.formation_id = cible.formation_id
@@ -214,7 +238,9 @@ par_methode as (
         cible.methode_rang,
         cible.filiere_cible,
         list_sort(list_distinct(coalesce(list(retenu.code) filter (where retenu.code is not null), [])))
-            as codes_candidats
+            as codes_candidats,
+        -- Replaced only when no link without a replacement leads to the codes.
+        coalesce(bool_and(retenu.est_code_remplace), false) as est_code_remplace
     from cibles as cible
     left join retenus as retenu
         on retenu.catalogue = cible.catalogue and retenu.formation_id = cible.formation_id

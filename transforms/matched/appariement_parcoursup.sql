@@ -1,8 +1,9 @@
--- The Parcoursup matching table: each CODEFORMATIONACCUEIL with its UAIs, its candidate codes, the certification
--- retained by the cascade, the UAI (composante > affectation > gestionnaire) and millésime its figures are read
--- at, the validity, the coverage and the reason when not covered.
+-- The Parcoursup matching table: each CODEFORMATIONACCUEIL with its Parcoursup fields, its candidate codes, the
+-- certification retained by the cascade, the level (établissement, région académique, national), place and
+-- millésime of its figures, the figures themselves (raw, secrecy is applied when published), the coverage and the
+-- reasons.
 with appariements as (
-    select * from matched.appariements
+    select * from matched.appariements where catalogue = 'parcoursup'
 ),
 
 parcoursup as (
@@ -28,24 +29,14 @@ final as (
         formation.codes_rncp,
         formation.codes_ideo,
         formation.id_rco,
-        appariement.methode,
-        appariement.validite_code_certification,
-        appariement.codes_candidats,
-        appariement.code_certification_candidat,
-        appariement.code_certification,
-        appariement.filiere_donnee,
-        appariement.uai,
-        case appariement.uai_priorite when 1 then 'composante' when 2 then 'affectation' when 3 then 'gestionnaire' end
-            as uai_role,
-        appariement.uai_donnee,
-        appariement.uai_donnee_type,
-        appariement.millesime_donnee,
-        appariement.couverture,
-        appariement.raison_non_couverture,
-        formation.capacite
+        formation.capacite,
+        case appariement.uai_priorite
+            when 1 then 'composante' when 2 then 'affectation' when 3 then 'gestionnaire' when 4 then 'mere'
+            when 5 then 'fille'
+        end as uai_role,
+        appariement.* exclude (catalogue, formation_id, libelle, filiere, est_actif)
     from appariements as appariement
     inner join parcoursup as formation on formation.code_formation_accueil = appariement.formation_id
-    where appariement.catalogue = 'parcoursup'
 )
 
 select * from final

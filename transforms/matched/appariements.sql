@@ -1,132 +1,63 @@
--- One certification (and the establishment figures it is read at) per catalogue formation, by the cascade
--- normal → rncp → ideo → mne → the same inversed: the first method whose code is covered or under the threshold
--- at one of the formation's UAIs (priority 1 > 2 > 3, e.g. composante > affectation > gestionnaire) stops the
--- cascade; ties go to the best coverage, then UAI priority, then the UAI's data type (lieu > formateur >
--- gestionnaire). ONISEP formations, which have no UAI, are read in the national figures. Formations left
--- uncovered get the most telling reason.
+-- One certification and the finest figures that exist per catalogue formation. At each level (établissement,
+-- région académique, national; matched.appariement_recherches) the cascade normal → rncp → ideo → mne (→ the same
+-- inversed, établissement only) stops at the first method covered or under the threshold; ties go to the best
+-- coverage, then UAI priority, then the UAI's data type (lieu > formateur > gestionnaire). The formation takes the
+-- finest level that covers it, else the finest under the threshold; establishment figures under the threshold give
+-- way to covering regional or national ones and stay recorded (couverture_etablissement, raison_etablissement).
 with candidats as (
     select * from matched.appariement_candidats
+),
+
+recherches as (
+    select * from matched.appariement_recherches
 ),
 
 formations as (
     select * from matched.formations_catalogues
 ),
 
-stats_etablissements as (
-    select * from matched.stats_etablissements
-),
-
-stats_nationales as (
-    select * from matched.stats_nationales
-),
-
-etablissements as (
-    select * from matched.etablissements
+territoires as (
+    select * from matched.appariement_territoires
 ),
 
 certifications as (
     select * from matched.certifications
 ),
 
-derniers_etablissements as (
-    select *
-    from stats_etablissements
-    where donnee_source_type in ('self', 'ancienne', 'nouvelle')
-    qualify row_number() over (
-        partition by uai, code_certification, filiere order by millesime_annee_fin desc, millesime desc
-    ) = 1
-),
-
-derniers_nationaux as (
-    select *
-    from stats_nationales
-    where donnee_source_type in ('self', 'ancienne', 'nouvelle')
-    qualify row_number() over (
-        partition by code_certification, filiere order by millesime_annee_fin desc, millesime desc
-    ) = 1
-),
-
-uais as (
-    select catalogue, formation_id, uai, min(uai_priorite) as uai_priorite
-    from (
-        select catalogue, formation_id, uai_1 as uai, 1 as uai_priorite from formations
-        union all
-        select catalogue, formation_id, uai_2, 2 from formations
-        union all
-        select catalogue, formation_id, uai_3, 3 from formations
-    )
-    where uai is not null
-    group by catalogue, formation_id, uai
-),
-
-recherches as (
-    select
-        candidat.*, uai.uai, uai.uai_priorite, stat.millesime, stat.nb_annee_term, stat.uai_donnee,
-        stat.uai_donnee_type, stat.taux_en_formation, stat.taux_en_emploi_6_mois, stat.taux_autres_6_mois
-    from candidats as candidat
-    inner join uais as uai on uai.catalogue = candidat.catalogue and uai.formation_id = candidat.formation_id
-    left join derniers_etablissements as stat
-        on stat.uai = uai.uai and stat.code_certification = candidat.code_certification
-        and stat.filiere = candidat.filiere_cible
-    where candidat.code_certification is not null and candidat.catalogue <> 'onisep'
-    union all
-    select
-        candidat.*, null, null, stat.millesime, stat.nb_annee_term, null, null,
-        stat.taux_en_formation, stat.taux_en_emploi_6_mois, stat.taux_autres_6_mois
-    from candidats as candidat
-    left join derniers_nationaux as stat
-        on stat.code_certification = candidat.code_certification and stat.filiere = candidat.filiere_cible
-    where candidat.code_certification is not null and candidat.catalogue = 'onisep'
-),
-
-couvertures as (
-    select
-        *,
-        case
-            when nb_annee_term is null then 'non couvert'
-            when nb_annee_term < getvariable('secrecy_threshold')
-                then 'sous le seuil de ' || getvariable('secrecy_threshold')::varchar
-            when taux_en_formation is not null and taux_en_emploi_6_mois is not null and taux_autres_6_mois is not null
-                then 'couvert'
-            else 'non couvert'
-        end as couverture,
-        case
-            when nb_annee_term is null then 2
-            when nb_annee_term < getvariable('secrecy_threshold') then 1
-            when taux_en_formation is not null and taux_en_emploi_6_mois is not null and taux_autres_6_mois is not null
-                then 0
-            else 2
-        end as couverture_rang,
-        case uai_donnee_type when 'lieu_formation' then 1 when 'formateur' then 2 when 'gestionnaire' then 3 else 4 end
-            as uai_donnee_type_rang
-    from recherches
+stats as (
+    select * from matched.stats_toutes_echelles
 ),
 
 arrets as (
-    select catalogue, formation_id, min(methode_rang) as methode_rang
-    from couvertures
+    select catalogue, formation_id, niveau_rang, min(methode_rang) as methode_rang
+    from recherches
     where couverture_rang < 2
-    group by catalogue, formation_id
+    group by all
 ),
 
-couverts as (
-    select couverture.*
-    from couvertures as couverture
-    inner join arrets as arret
-        on arret.catalogue = couverture.catalogue and arret.formation_id = couverture.formation_id
-        and arret.methode_rang = couverture.methode_rang
-    where couverture.couverture_rang < 2
+par_niveau as (
+    select recherche.*
+    from recherches as recherche
+    inner join arrets as arret using (catalogue, formation_id, niveau_rang, methode_rang)
+    where recherche.couverture_rang < 2
     qualify row_number() over (
-        partition by couverture.catalogue, couverture.formation_id
-        order by couverture.couverture_rang, couverture.uai_priorite, couverture.uai_donnee_type_rang,
-            couverture.code_certification
+        partition by recherche.catalogue, recherche.formation_id, recherche.niveau_rang
+        order by recherche.couverture_rang, recherche.uai_priorite, recherche.uai_donnee_type_rang,
+            recherche.code_certification, recherche.code_region_academique
     ) = 1
 ),
 
+choisis as (
+    select *
+    from par_niveau
+    qualify row_number() over (partition by catalogue, formation_id order by couverture_rang, niveau_rang) = 1
+),
+
 non_couverts as (
+    -- The most telling candidate of a formation no level covers nor puts under the threshold.
     select candidat.*
     from candidats as candidat
-    anti join arrets as arret on arret.catalogue = candidat.catalogue and arret.formation_id = candidat.formation_id
+    anti join choisis as choisi using (catalogue, formation_id)
     qualify row_number() over (
         partition by candidat.catalogue, candidat.formation_id
         order by
@@ -138,63 +69,98 @@ non_couverts as (
     ) = 1
 ),
 
-uais_connues as (
-    select distinct uai.catalogue, uai.formation_id
-    from uais as uai
-    inner join etablissements as etablissement on etablissement.uai = uai.uai
+voies as (
+    -- The filières in which a diploma (CFD) has regional or national figures: a formation whose diploma has some
+    -- only in the other voie is not covered (apprentices' and pupils' outcomes differ) and says so.
+    select code_formation_diplome, list(distinct filiere order by filiere) as filieres
+    from stats
+    where scope in ('france', 'region') and code_formation_diplome is not null
+    group by code_formation_diplome
 ),
 
 derniere_annee as (
-    select max(millesime_annee_fin) as annee
-    from (
-        select millesime_annee_fin from stats_etablissements
-        union all
-        select millesime_annee_fin from stats_nationales
-    )
+    select max(millesime_annee_fin) as annee from stats where scope in ('france', 'uai')
+),
+
+retenus as (
+    select
+        formation.catalogue, formation.formation_id, formation.libelle, formation.filiere, formation.est_actif,
+        coalesce(choisi.methode, non_couvert.methode) as methode,
+        coalesce(choisi.methode_rang, non_couvert.methode_rang) as methode_rang,
+        coalesce(choisi.validite_code_certification, non_couvert.validite_code_certification, 'code inconnu')
+            as validite_code_certification,
+        coalesce(choisi.codes_candidats, non_couvert.codes_candidats, []) as codes_candidats,
+        coalesce(choisi.code_certification_candidat, non_couvert.code_certification_candidat)
+            as code_certification_candidat,
+        coalesce(choisi.code_certification, non_couvert.code_certification) as code_certification,
+        coalesce(choisi.resolution, non_couvert.resolution) as resolution,
+        coalesce(choisi.est_code_remplace, non_couvert.est_code_remplace, false) as est_code_remplace,
+        coalesce(choisi.filiere_cible, non_couvert.filiere_cible) as filiere_donnee,
+        choisi.* exclude (
+            catalogue, formation_id, methode, methode_rang, validite_code_certification, codes_candidats,
+            code_certification_candidat, code_certification, resolution, est_code_remplace, filiere_cible,
+            couverture_rang, uai_donnee_type_rang, niveau_rang, millesime
+        ),
+        choisi.millesime as millesime_donnee,
+        certification.code_formation_diplome,
+        case choisi.couverture_rang
+            when 0 then 'couvert' when 1 then 'sous le seuil de ' || getvariable('secrecy_threshold')::varchar
+            else 'non couvert'
+        end as couverture,
+        case etablissement.couverture_rang
+            when 0 then 'couvert' when 1 then 'sous le seuil de ' || getvariable('secrecy_threshold')::varchar
+            else 'non couvert'
+        end as couverture_etablissement,
+        territoire.code_academie, territoire.code_region_academique as code_region_academique_formation,
+        territoire.localisation_source, coalesce(territoire.est_uai_connue, false) as est_uai_connue,
+        coalesce(territoire.est_territoire_mal_couvert, false) as est_territoire_mal_couvert,
+        territoire.formation_id is not null as a_des_uais,
+        coalesce(certification.date_premiere_session > (select annee from derniere_annee), false)
+            as est_nouvelle_formation
+    from formations as formation
+    left join choisis as choisi using (catalogue, formation_id)
+    left join non_couverts as non_couvert using (catalogue, formation_id)
+    left join par_niveau as etablissement
+        on etablissement.catalogue = formation.catalogue and etablissement.formation_id = formation.formation_id
+        and etablissement.niveau_rang = 1
+    left join territoires as territoire using (catalogue, formation_id)
+    left join certifications as certification
+        on certification.code_certification = coalesce(choisi.code_certification, non_couvert.code_certification)
 ),
 
 final as (
     select
-        formation.catalogue,
-        formation.formation_id,
-        formation.libelle,
-        formation.filiere,
-        formation.est_actif,
-        coalesce(couvert.methode, non_couvert.methode) as methode,
-        coalesce(couvert.methode_rang, non_couvert.methode_rang) as methode_rang,
-        coalesce(couvert.validite_code_certification, non_couvert.validite_code_certification, 'code inconnu')
-            as validite_code_certification,
-        coalesce(couvert.codes_candidats, non_couvert.codes_candidats, []) as codes_candidats,
-        coalesce(couvert.code_certification_candidat, non_couvert.code_certification_candidat)
-            as code_certification_candidat,
-        coalesce(couvert.code_certification, non_couvert.code_certification) as code_certification,
-        coalesce(couvert.filiere_cible, non_couvert.filiere_cible) as filiere_donnee,
-        couvert.uai,
-        couvert.uai_priorite,
-        couvert.uai_donnee,
-        couvert.uai_donnee_type,
-        couvert.millesime as millesime_donnee,
-        coalesce(couvert.couverture, 'non couvert') as couverture,
+        retenu.*,
+        coalesce(retenu.donnee_source_type in ('ancienne', 'nouvelle'), false) as est_continuum,
+        coalesce(retenu.resolution = 'annee non terminale', false) as est_annee_non_terminale,
         case
-            when couvert.catalogue is not null then null
-            when non_couvert.validite_code_certification = 'plusieurs codes'
-                then 'plusieurs formations en annee terminale'
-            when non_couvert.validite_code_certification is distinct from 'valide' then 'code certification inconnu'
-            when non_couvert.resolution = 'annee commune' then 'premiere annee commune'
-            when non_couvert.resolution = 'plusieurs terminales' then 'plusieurs formations en annee terminale'
-            when formation.catalogue <> 'onisep' and connue.formation_id is null then 'UAI inconnu'
-            when certification.date_premiere_session > (select annee from derniere_annee) then 'nouvelle formation'
+            when retenu.couverture = 'couvert' then null
+            when retenu.couverture like 'sous le seuil%' then 'sous le seuil de '
+                || getvariable('secrecy_threshold')::varchar || ' eleves'
+            when retenu.validite_code_certification = 'plusieurs codes' then 'plusieurs formations en annee terminale'
+            when retenu.validite_code_certification <> 'valide' then 'code certification inconnu'
+            when retenu.resolution = 'annee commune' then 'premiere annee commune'
+            when retenu.resolution = 'plusieurs terminales' then 'plusieurs formations en annee terminale'
+            when retenu.catalogue <> 'onisep' and not retenu.est_uai_connue then 'UAI inconnu'
+            when retenu.est_territoire_mal_couvert then 'territoire mal couvert'
+            when retenu.est_nouvelle_formation then 'nouvelle formation'
+            when retenu.filiere in ('pro', 'apprentissage') and not list_contains(voie.filieres, retenu.filiere)
+                then 'donnees dans l''autre voie seulement'
             else 'sans raison evidente'
-        end as raison_non_couverture
-    from formations as formation
-    left join couverts as couvert
-        on couvert.catalogue = formation.catalogue and couvert.formation_id = formation.formation_id
-    left join non_couverts as non_couvert
-        on non_couvert.catalogue = formation.catalogue and non_couvert.formation_id = formation.formation_id
-    left join uais_connues as connue
-        on connue.catalogue = formation.catalogue and connue.formation_id = formation.formation_id
-    left join certifications as certification
-        on certification.code_certification = coalesce(couvert.code_certification, non_couvert.code_certification)
+        end as raison_non_couverture,
+        case
+            when retenu.niveau_donnee = 'etablissement' then null
+            when retenu.couverture_etablissement like 'sous le seuil%' then 'etablissement sous le seuil de '
+                || getvariable('secrecy_threshold')::varchar || ' eleves'
+            when not retenu.a_des_uais then 'formation sans UAI'
+            when not retenu.est_uai_connue then 'UAI inconnu'
+            else 'pas de donnees pour l''etablissement'
+        end as raison_etablissement,
+        retenu.est_actif and (retenu.catalogue = 'onisep' or retenu.est_uai_connue)
+            and retenu.validite_code_certification = 'valide' and not retenu.est_nouvelle_formation
+            and not retenu.est_territoire_mal_couvert as est_dans_perimetre
+    from retenus as retenu
+    left join voies as voie on voie.code_formation_diplome = retenu.code_formation_diplome
 )
 
 select * from final

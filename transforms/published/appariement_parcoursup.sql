@@ -1,6 +1,6 @@
--- The Parcoursup matching table as published (no figures, so nothing to withhold).
+-- The Parcoursup matching table as published: figures shown only for covered formations (macro appariement_publie).
 with appariement as (
-    select * from matched.appariement_parcoursup
+    select * from appariement_publie('matched.appariement_parcoursup')
 ),
 
 final as (
