@@ -60,6 +60,13 @@ export function parseModelContract(text: string, file: string, layer: ModelLayer
     severity: severity(u.severity, `unique[${i}].severity`),
     where: where(u.where, `unique[${i}].where`),
   }));
+  const columns: Record<string, string> = {};
+  for (const [column, text] of Object.entries((doc.columns ?? {}) as Yml)) {
+    if (!IDENT.test(column) || typeof text !== 'string' || text.trim() === '') {
+      fail(`columns.${column} must be a column name with its description`);
+    }
+    columns[column] = (text as string).trim();
+  }
   return {
     description: (doc.description as string).trim(),
     uniqueKey,
@@ -68,5 +75,6 @@ export function parseModelContract(text: string, file: string, layer: ModelLayer
     relationships,
     unique,
     rowDriftSeverity: severity(doc.row_drift_severity, 'row_drift_severity'),
+    columns,
   };
 }

@@ -32,6 +32,8 @@ export interface ModelContract {
   relationships: Relationship[];
   unique: UniqueRule[];
   rowDriftSeverity: Severity;
+  /** Column descriptions (`columns:` in the yml), rendered in docs/data-dictionary.md; empty when none. */
+  columns: Record<string, string>;
 }
 
 /** A raw table a model reads, with the columns `transforms/sources.yml` declares for it. */

@@ -3,6 +3,7 @@ import type { RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
 import type { App } from '../app.js';
 import { runContext, workflowUrl } from '../temporal.js';
 import { sampleMillesimes } from '../simulators/sample-data.js';
+import { COVERAGE_SUMMARY_SQL } from './coverage-summary.js';
 import { startEmbedded } from './embedded.js';
 import { follow, startWorkflow } from './follow.js';
 import { printRows } from './output.js';
@@ -60,13 +61,8 @@ export async function start(app: App): Promise<void> {
       })),
     'table',
   );
-  out.write('\nCoverage of the catalogues by InserJeunes / InserSup figures (published.couverture):\n');
-  const coverage = await runQuery(
-    lake,
-    `select catalogue, couverture, sum(nb_formations)::integer as formations from published.couverture group by all order by catalogue, couverture`,
-    {},
-    app.config.workDir,
-  );
+  out.write('\nCoverage of the catalogues by InserJeunes / InserSup figures, per level (published.couverture):\n');
+  const coverage = await runQuery(lake, COVERAGE_SUMMARY_SQL, {}, app.config.workDir);
   printRows(coverage.columns, coverage.rows, 'table');
   const catalog =
     lake.store.localPath('_meta/catalog/devenir.duckdb') ?? `${lake.store.root}/_meta/catalog/devenir.duckdb`;

@@ -170,11 +170,13 @@ describe('Parcoursup appariement cascade', () => {
     });
   });
 
-  test('the cascade stops at the first method covered or under the threshold', async () => {
+  test('within a level, a method that covers wins over an earlier one under the threshold', async () => {
+    // Its own CFD has 10 pupils at 0750007J (< 20); its RNCP leads to 32000001, 40 pupils there. The anchor stops at
+    // the first method covered or under the threshold; devenir takes the covering one, and shows no figure under 20.
     expect(await appariement('7')).toMatchObject({
-      methode: 'normal',
-      code_certification: '32000007',
-      couverture: 'sous le seuil de 20',
+      methode: 'rncp',
+      code_certification: '32000001',
+      couverture: 'couvert',
     });
   });
 
@@ -223,40 +225,35 @@ describe('Parcoursup appariement cascade', () => {
     expect(
       await rows(
         db,
-        `select methode, couverture, raison_non_couverture, nb_formations from published.couverture where catalogue = 'parcoursup'`,
+        `select methode, couverture, raison_non_couverture, sum(nb_formations)::integer as nb_formations from published.couverture
+        where catalogue = 'parcoursup' group by all order by all`,
       ),
     ).toEqual([
-      { methode: 'ideo', couverture: 'couvert', raison_non_couverture: null, nb_formations: '1' },
-      { methode: 'inverse', couverture: 'couvert', raison_non_couverture: null, nb_formations: '1' },
-      { methode: 'mne', couverture: 'couvert', raison_non_couverture: null, nb_formations: '1' },
-      { methode: 'normal', couverture: 'couvert', raison_non_couverture: null, nb_formations: '3' },
-      { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'UAI inconnu', nb_formations: '1' },
+      { methode: 'ideo', couverture: 'couvert', raison_non_couverture: null, nb_formations: 1 },
+      { methode: 'inverse', couverture: 'couvert', raison_non_couverture: null, nb_formations: 1 },
+      { methode: 'mne', couverture: 'couvert', raison_non_couverture: null, nb_formations: 1 },
+      { methode: 'normal', couverture: 'couvert', raison_non_couverture: null, nb_formations: 3 },
+      { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'UAI inconnu', nb_formations: 1 },
       {
         methode: 'normal',
         couverture: 'non couvert',
         raison_non_couverture: 'code certification inconnu',
-        nb_formations: '1',
+        nb_formations: 1,
       },
-      { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'nouvelle formation', nb_formations: '1' },
+      { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'nouvelle formation', nb_formations: 1 },
       {
         methode: 'normal',
         couverture: 'non couvert',
         raison_non_couverture: 'premiere annee commune',
-        nb_formations: '1',
+        nb_formations: 1,
       },
-      {
-        methode: 'normal',
-        couverture: 'non couvert',
-        raison_non_couverture: 'sans raison evidente',
-        nb_formations: '1',
-      },
-      { methode: 'normal', couverture: 'sous le seuil de 20', raison_non_couverture: null, nb_formations: '1' },
-      { methode: 'rncp', couverture: 'couvert', raison_non_couverture: null, nb_formations: '1' },
+      { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'sans raison evidente', nb_formations: 1 },
+      { methode: 'rncp', couverture: 'couvert', raison_non_couverture: null, nb_formations: 2 },
       {
         methode: 'rncp',
         couverture: 'non couvert',
         raison_non_couverture: 'plusieurs formations en annee terminale',
-        nb_formations: '1',
+        nb_formations: 1,
       },
     ]);
   });

@@ -13,6 +13,7 @@ const CONTRACT = {
   relationships: [],
   unique: [],
   rowDriftSeverity: 'error' as const,
+  columns: {},
 };
 const model = (id: string, dependsOn: string[] = []): ModelDef => {
   const [layer, name] = id.split('.');

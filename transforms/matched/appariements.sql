@@ -1,9 +1,10 @@
 -- One certification and the finest figures that exist per catalogue formation. At each level (établissement,
 -- région académique, national; matched.appariement_recherches) the cascade normal → rncp → ideo → mne (→ the same
--- inversed, établissement only) stops at the first method covered or under the threshold; ties go to the best
--- coverage, then UAI priority, then the UAI's data type (lieu > formateur > gestionnaire). The formation takes the
--- finest level that covers it, else the finest under the threshold; establishment figures under the threshold give
--- way to covering regional or national ones and stay recorded (couverture_etablissement, raison_etablissement).
+-- inversed, établissement only) takes the first method that covers the formation, else the first under the
+-- threshold (the anchor stops at the first of either); ties go to UAI priority, then the UAI's data type (lieu >
+-- formateur > gestionnaire). The formation takes the finest level that covers it, else the finest under the
+-- threshold; establishment figures under the threshold give way to covering regional or national ones and stay
+-- recorded (couverture_etablissement, raison_etablissement).
 with candidats as (
     select * from matched.appariement_candidats
 ),
@@ -28,22 +29,16 @@ stats as (
     select * from matched.stats_toutes_echelles
 ),
 
-arrets as (
-    select catalogue, formation_id, niveau_rang, min(methode_rang) as methode_rang
+par_niveau as (
+    -- The best row of each level: covering first, then under the threshold; then the earliest method, UAI priority,
+    -- the UAI's data type.
+    select *
     from recherches
     where couverture_rang < 2
-    group by all
-),
-
-par_niveau as (
-    select recherche.*
-    from recherches as recherche
-    inner join arrets as arret using (catalogue, formation_id, niveau_rang, methode_rang)
-    where recherche.couverture_rang < 2
     qualify row_number() over (
-        partition by recherche.catalogue, recherche.formation_id, recherche.niveau_rang
-        order by recherche.couverture_rang, recherche.uai_priorite, recherche.uai_donnee_type_rang,
-            recherche.code_certification, recherche.code_region_academique
+        partition by catalogue, formation_id, niveau_rang
+        order by couverture_rang, methode_rang, uai_priorite, uai_donnee_type_rang, code_certification,
+            code_region_academique
     ) = 1
 ),
 
