@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { checkModels } from '../../lake/contract-checks.js';
 import { loadRealSample } from './sample-loader.js';
 import { runModels } from '../../lake/transform-runner.js';
+import { COVERAGE_SUMMARY_SQL } from '../../infra/commands/coverage-summary.js';
+import { ceilingMismatches, secrecyLeaks } from './coverage-invariants.js';
 import { models, openDb, PARAMS, rows } from './support.js';
 
 describe('the real sample extracts of data/sample', () => {
@@ -56,6 +58,12 @@ describe('the real sample extracts of data/sample', () => {
       ),
     );
     expect(published['published.stats_regionales']).toBeGreaterThan(29_000);
+
+    // Coverage of the real ONISEP and apprenticeship catalogues (the sample has regional figures only): the cascade
+    // reaches its ceiling, and no published table shows a figure under the threshold.
+    console.log(JSON.stringify(await rows(db, COVERAGE_SUMMARY_SQL)));
+    expect(await ceilingMismatches(db)).toEqual([]);
+    expect(await secrecyLeaks(db)).toEqual([]);
     expect(missing).toContain('parcoursup__formations');
   });
 });
