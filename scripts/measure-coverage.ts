@@ -27,18 +27,23 @@ await Workspace.with(async (ws) => {
   ).map((c) => c.column_name);
   const sql = columns.includes('niveau_donnee')
     ? COVERAGE_SUMMARY_SQL
-    : `select catalogue, couverture as coverage, sum(nb_formations)::integer as formations,
-        round_even(100 * sum(nb_formations) / sum(sum(nb_formations)) over (partition by catalogue), 1) as pct_catalogue
-      from published.couverture group by all order by all`;
+    : `with c as (select catalogue, couverture, sum(nb_formations) as n from published.couverture group by all)
+      select catalogue, couverture as coverage, n::integer as formations,
+        round_even(100 * n / sum(n) over (partition by catalogue), 1) as pct_catalogue
+      from c order by all`;
   console.log(`Transforms: ${dir}`);
   console.table(await ws.rows(sql));
   if (columns.includes('niveau_donnee')) {
     console.log('Établissement level alone (couverture_etablissement):');
     console.table(
-      await ws.rows(`select catalogue, couverture_etablissement as coverage, count(*)::integer as formations,
-        round_even(100 * count(*) / sum(count(*)) over (partition by catalogue), 1) as pct_catalogue,
-        count(*) filter (where est_dans_perimetre)::integer as in_scope
-        from matched.appariements group by all order by all`),
+      await ws.rows(`with c as (
+          select catalogue, couverture_etablissement, count(*) as n, count(*) filter (where est_dans_perimetre) as p
+          from matched.appariements group by all
+        )
+        select catalogue, couverture_etablissement as coverage, n::integer as formations,
+          round_even(100 * n / sum(n) over (partition by catalogue), 1) as pct_catalogue,
+          round_even(100 * p / nullif(sum(p) over (partition by catalogue), 0), 1) as pct_in_scope
+        from c order by all`),
     );
   }
 });

@@ -18,7 +18,7 @@ const ps = (code: string, fields: Record<string, string>) => ({
 
 export const COUVERTURE_FIXTURE: Record<string, Record<string, string | null>[]> = {
   bcn__n_formation_diplome: [
-    ...['01', '02', '03', '04', '05', '06', '07', '08', '10', '11', '12', '13', '14', '17'].map((n) =>
+    ...['01', '02', '03', '04', '05', '06', '07', '08', '10', '11', '12', '13', '14', '17', '21'].map((n) =>
       formation(`321000${n}`),
     ),
     formation('32100009', { anciens: ['32100019'] }),
@@ -44,6 +44,7 @@ export const COUVERTURE_FIXTURE: Record<string, Record<string, string | null>[]>
     { code_diplome: '1012', code_rncp: '37012', code_scolarite: '32100012' },
     { code_diplome: '1013', code_rncp: '37013', code_scolarite: '32100013' },
     { code_diplome: '1018', code_scolarite: '32100011', codeideo2: 'FOR.18' },
+    { code_diplome: '1021', code_scolarite: '32100021', codeideo2: 'FOR.21' },
   ],
   // RNCP 37010 names Certif Info 2010, which has no CFD; 2010 is replaced by 2011, itself replaced by 2012 (CFD
   // 32100010): two hops towards newer codes. 2012 says it is replaced by 2010: a cycle the walk must stop.
@@ -56,6 +57,10 @@ export const COUVERTURE_FIXTURE: Record<string, Record<string, string | null>[]>
     {
       lien_site_onisep_fr: 'https://www.onisep.fr/http/redirection/formation/slug/FOR.18',
       libelle_formation_principal: 'BTS X',
+    },
+    {
+      lien_site_onisep_fr: 'https://www.onisep.fr/http/redirection/formation/slug/FOR.21',
+      libelle_formation_principal: 'CAP Y',
     },
   ],
   catalogue_apprentissage__formations: [formationApprentissage('CA19', '32100002', '0690002B', null, null)],
@@ -82,6 +87,7 @@ export const COUVERTURE_FIXTURE: Record<string, Record<string, string | null>[]>
     ...inserjeunes(...APP, '32100004', cohorte(8, 2, 3)),
     ...inserjeunes(...APP, '32100008', cohorte(100, 20, 50)),
     ...inserjeunes(...APP, '32100019', cohorte(60, 10, 30)),
+    ...inserjeunes(...APP, '32100021', cohorte(40, 10, 20)),
     ...inserjeunes(...PRO, '31121000011', cohorte(300, 150, 100)),
   ],
   insersup__nationales: [6, 12].map((mois) => ({

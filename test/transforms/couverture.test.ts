@@ -191,8 +191,31 @@ describe('coverage by level: établissement → région académique → national
 
   test('ONISEP (no UAI) reads national figures; the apprenticeship catalogue falls back like Parcoursup', async () => {
     expect(
-      await rows(db, `select code_ideo, niveau_donnee, couverture, nb_annee_term from published.appariement_onisep`),
-    ).toEqual([{ code_ideo: 'FOR.18', niveau_donnee: 'national', couverture: 'couvert', nb_annee_term: 300 }]);
+      await rows(
+        db,
+        `select code_ideo, methode, filiere_donnee, niveau_donnee, couverture, nb_annee_term
+        from published.appariement_onisep order by code_ideo`,
+      ),
+    ).toEqual([
+      // FOR.18: school figures of its terminal MEFSTAT11, 300 pupils. FOR.21: an Idéo formation has no voie of its
+      // own; its diploma has only apprentices' figures (40), shown as such.
+      {
+        code_ideo: 'FOR.18',
+        methode: 'ideo',
+        filiere_donnee: 'pro',
+        niveau_donnee: 'national',
+        couverture: 'couvert',
+        nb_annee_term: 300,
+      },
+      {
+        code_ideo: 'FOR.21',
+        methode: 'ideo_inverse',
+        filiere_donnee: 'apprentissage',
+        niveau_donnee: 'national',
+        couverture: 'couvert',
+        nb_annee_term: 40,
+      },
+    ]);
     expect(
       await rows(
         db,
@@ -245,7 +268,8 @@ describe('coverage invariants on the fixture', () => {
       db,
       `select count(*)::integer as n from matched.appariements where couverture = 'couvert'`,
     );
-    expect(n).toBe(11);
+    // Parcoursup 1, 2, 3, 5, 6, 9, 10, 11, 20; ONISEP FOR.18, FOR.21; catalogue CA19.
+    expect(n).toBe(12);
     expect(await ceilingMismatches(db)).toEqual([]);
   });
 

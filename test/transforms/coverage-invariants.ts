@@ -6,7 +6,8 @@ import { rows } from './support.js';
  * certifications (matched.appariement_candidats) has covering figures — latest millésime of the key, at least
  * `threshold` pupils, the three 6-month rates — at one of their own UAIs or those UAIs' ACCE mothers and daughters
  * (either voie), in their région académique (ACCE's for their first UAI it knows, else the académie most ACCE UAIs
- * with the same first three characters have) or nationally (both in their own voie). Returns the formations in the
+ * with the same first three characters have) or nationally (both in their own voie; ONISEP formations, which have
+ * no voie, in either). Returns the formations in the
  * ceiling and not covered by the cascade, and the other way round.
  */
 export async function ceilingMismatches(db: DuckDBConnection, threshold = 20): Promise<Record<string, unknown>[]> {
@@ -64,12 +65,12 @@ export async function ceilingMismatches(db: DuckDBConnection, threshold = 20): P
       join regions r using (catalogue, formation_id)
       join couvrantes s on s.scope = 'region' and s.scope_code = r.code_region_academique
         and s.code_certification = c.code_certification and s.filiere = c.filiere_cible
-      where c.methode_rang <= 4
+      where c.methode_rang <= 4 or c.catalogue = 'onisep'
       union
       select c.catalogue, c.formation_id from candidats c
       join couvrantes s on s.scope = 'france' and s.code_certification = c.code_certification
         and s.filiere = c.filiere_cible
-      where c.methode_rang <= 4
+      where c.methode_rang <= 4 or c.catalogue = 'onisep'
     ),
     couverts as (select catalogue, formation_id from matched.appariements where couverture = 'couvert')
     select 'ceiling, not covered' as ecart, * from (select * from plafond except select * from couverts)

@@ -1,6 +1,7 @@
 -- Every figure a catalogue formation's candidate certifications find, at the three levels, latest millésime first:
 -- établissement (each of its UAIs, all eight methods: the inverted voie is tried only here, as the anchor does),
--- région académique of the formation and national (the four methods in the formation's own voie). Each row says
+-- région académique of the formation and national (the four methods in the formation's own voie; an ONISEP
+-- formation has no voie of its own, so both are tried, its own default first). Each row says
 -- whether it covers the formation (couvert), has fewer than secrecy_threshold pupils, or lacks a rate.
 with candidats as (
     select * from matched.appariement_candidats where code_certification is not null
@@ -59,7 +60,7 @@ trouvees as (
     inner join regionales as stat
         on stat.code_region_academique = territoire.code_region_academique
         and stat.code_certification = candidat.code_certification and stat.filiere = candidat.filiere_cible
-    where candidat.methode_rang <= 4
+    where candidat.methode_rang <= 4 or candidat.catalogue = 'onisep'
     union all by name
     select
         candidat.*, 'national' as niveau_donnee, 3 as niveau_rang, null as uai, null as uai_priorite,
@@ -69,7 +70,7 @@ trouvees as (
     from candidats as candidat
     inner join nationales as stat
         on stat.code_certification = candidat.code_certification and stat.filiere = candidat.filiere_cible
-    where candidat.methode_rang <= 4
+    where candidat.methode_rang <= 4 or candidat.catalogue = 'onisep'
 ),
 
 final as (

@@ -139,7 +139,8 @@ final as (
             when retenu.catalogue <> 'onisep' and not retenu.est_uai_connue then 'UAI inconnu'
             when retenu.est_territoire_mal_couvert then 'territoire mal couvert'
             when retenu.est_nouvelle_formation then 'nouvelle formation'
-            when retenu.filiere in ('pro', 'apprentissage') and not list_contains(voie.filieres, retenu.filiere)
+            when retenu.catalogue <> 'onisep' and retenu.filiere in ('pro', 'apprentissage')
+                and not list_contains(voie.filieres, retenu.filiere)
                 then 'donnees dans l''autre voie seulement'
             else 'sans raison evidente'
         end as raison_non_couverture,
