@@ -149,14 +149,18 @@ describe('coverage by level: établissement → région académique → national
   });
 
   test('non-terminal year: the first year carries the figures of its terminal MEFSTAT11, flagged', async () => {
-    expect(await parcoursup('11', 'code_certification, est_annee_non_terminale, niveau_donnee, nb_annee_term')).toEqual(
-      {
-        code_certification: '31121000011',
-        est_annee_non_terminale: true,
-        niveau_donnee: 'etablissement',
-        nb_annee_term: 25,
-      },
-    );
+    expect(
+      await parcoursup(
+        '11',
+        'code_certification, certifications_terminales, est_annee_non_terminale, niveau_donnee, nb_annee_term',
+      ),
+    ).toEqual({
+      code_certification: '31121000011',
+      certifications_terminales: ['31121000011'],
+      est_annee_non_terminale: true,
+      niveau_donnee: 'etablissement',
+      nb_annee_term: 25,
+    });
   });
 
   test('every reason the anchor reports', async () => {
@@ -175,6 +179,15 @@ describe('coverage by level: établissement → région académique → national
       { code: '16', raison: 'premiere annee commune', est_dans_perimetre: true },
       { code: '17', raison: 'sans raison evidente', est_dans_perimetre: true },
     ]);
+  });
+
+  test('an année commune lists the terminal codes of its famille de métiers, not covered', async () => {
+    expect(await parcoursup('16', 'resolution, certifications_terminales, couverture, raison_non_couverture')).toEqual({
+      resolution: 'annee commune',
+      certifications_terminales: ['23830000001'],
+      couverture: 'non couvert',
+      raison_non_couverture: 'premiere annee commune',
+    });
   });
 
   test('supérieur: no InserSup figures at the gestionnaire, national InserSup figures of the SISE', async () => {

@@ -266,7 +266,13 @@ final as (
             when certification.est_annee_terminale then certification.code_certification
             when not certification.est_annee_commune and len(certification.certifications_terminales) = 1
                 then certification.certifications_terminales[1]
-        end as code_certification
+        end as code_certification,
+        -- The terminal codes of a non-terminal year or an année commune (several for a famille de métiers).
+        if(
+            len(methode.codes_candidats) = 1 and not certification.est_annee_terminale,
+            coalesce(certification.certifications_terminales, []),
+            []::varchar[]
+        ) as certifications_terminales
     from par_methode as methode
     left join certifications as certification on certification.code_certification = methode.codes_candidats[1]
 )

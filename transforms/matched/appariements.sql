@@ -89,11 +89,14 @@ retenus as (
             as code_certification_candidat,
         coalesce(choisi.code_certification, non_couvert.code_certification) as code_certification,
         coalesce(choisi.resolution, non_couvert.resolution) as resolution,
+        coalesce(choisi.certifications_terminales, non_couvert.certifications_terminales, [])
+            as certifications_terminales,
         coalesce(choisi.est_code_remplace, non_couvert.est_code_remplace, false) as est_code_remplace,
         coalesce(choisi.filiere_cible, non_couvert.filiere_cible) as filiere_donnee,
         choisi.* exclude (
             catalogue, formation_id, methode, methode_rang, validite_code_certification, codes_candidats,
-            code_certification_candidat, code_certification, resolution, est_code_remplace, filiere_cible,
+            code_certification_candidat, code_certification, resolution, certifications_terminales,
+            est_code_remplace, filiere_cible,
             couverture_rang, uai_donnee_type_rang, niveau_rang, millesime
         ),
         choisi.millesime as millesime_donnee,
