@@ -199,9 +199,11 @@ describe('Parcoursup appariement cascade', () => {
       code_certification: '32000011',
       raison_non_couverture: 'nouvelle formation',
     });
+    // A seconde commune whose famille has a single terminal MEFSTAT11 reads that code (no figures here).
     expect(await appariement('12')).toMatchObject({
       methode: 'normal',
-      raison_non_couverture: 'premiere annee commune',
+      code_certification: '23830000001',
+      raison_non_couverture: 'sans raison evidente',
     });
     expect(await appariement('13')).toMatchObject({
       code_certification: '32000013',
@@ -241,13 +243,7 @@ describe('Parcoursup appariement cascade', () => {
         nb_formations: 1,
       },
       { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'nouvelle formation', nb_formations: 1 },
-      {
-        methode: 'normal',
-        couverture: 'non couvert',
-        raison_non_couverture: 'premiere annee commune',
-        nb_formations: 1,
-      },
-      { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'sans raison evidente', nb_formations: 1 },
+      { methode: 'normal', couverture: 'non couvert', raison_non_couverture: 'sans raison evidente', nb_formations: 2 },
       { methode: 'rncp', couverture: 'couvert', raison_non_couverture: null, nb_formations: 2 },
       {
         methode: 'rncp',

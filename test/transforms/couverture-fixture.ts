@@ -26,6 +26,7 @@ export const COUVERTURE_FIXTURE: Record<string, Record<string, string | null>[]>
     formation('32100015', { premiereSession: '2030' }),
     formation('40000001'),
     formation('40000009'),
+    ...['40000011', '40000012', '40000013'].map((c) => formation(c)),
   ],
   bcn__n_mef: [
     mef('3112100081', '31121000008', '32100008', 2, 2),
@@ -33,11 +34,18 @@ export const COUVERTURE_FIXTURE: Record<string, Record<string, string | null>[]>
     mef('3112100111', '31121000011', '32100011', 2, 2),
     mef('2470000911', '23810000009', '40000009', 3, 1),
     mef('2470000113', '23830000001', '40000001', 3, 3),
+    mef('2470001111', '23810000011', '40000011', 3, 1),
+    mef('2470001213', '23830000012', '40000012', 3, 3),
+    mef('2470001313', '23830000013', '40000013', 3, 3),
   ],
-  bcn__n_groupe_formation: [{ groupe_formation: 'G0003', type_groupe_formation: 'TG01', libelle_edition: 'Bâtiment' }],
+  bcn__n_groupe_formation: [
+    { groupe_formation: 'G0003', type_groupe_formation: 'TG01', libelle_edition: 'Bâtiment' },
+    { groupe_formation: 'G0004', type_groupe_formation: 'TG01', libelle_edition: 'Relation client' },
+  ],
   bcn__n_lien_formation_groupe: [
     { groupe_formation: 'G0003', formation_diplome: '40000009' },
     { groupe_formation: 'G0003', formation_diplome: '40000001' },
+    ...['40000011', '40000012', '40000013'].map((cfd) => ({ groupe_formation: 'G0004', formation_diplome: cfd })),
   ],
   bcn__n_diplome_sise: [{ diplome_sise: '2400075', type_diplome_sise: 'XA', libelle_intitule_1: 'LICENCE PRO' }],
   certifinfo__certifications: [
@@ -80,6 +88,7 @@ export const COUVERTURE_FIXTURE: Record<string, Record<string, string | null>[]>
     ...etab('0690010K', '32100010', 25),
     ...etab('0690011L', '31121000011', 25),
     ...etab('0690012M', '32100012', 30),
+    ...etab('0690016P', '23830000001', 45),
   ],
   inserjeunes__regionales: [...region('32100002', 200), ...region('32100003', 15), ...region('32100006', 100)],
   inserjeunes__nationales: [
@@ -120,6 +129,7 @@ export const COUVERTURE_FIXTURE: Record<string, Record<string, string | null>[]>
     ps('15', { codecfd: '32100015', uai_composante: '0690015N' }),
     ps('16', { codemef: '2470000911', uai_composante: '0690016P', apprentissageouscolaire: 'Scolaire' }),
     ps('17', { codecfd: '32100017', uai_composante: '0690017R' }),
+    ps('18', { codemef: '2470001111', uai_composante: '0690017R', apprentissageouscolaire: 'Scolaire' }),
     ps('20', { codesise: '2400075', uai_ges: '0690020S', codeformation: '89000' }),
   ],
 };

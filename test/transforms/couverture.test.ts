@@ -176,15 +176,29 @@ describe('coverage by level: établissement → région académique → national
       { code: '13', raison: 'code certification inconnu', est_dans_perimetre: false },
       { code: '14', raison: 'UAI inconnu', est_dans_perimetre: false },
       { code: '15', raison: 'nouvelle formation', est_dans_perimetre: false },
-      { code: '16', raison: 'premiere annee commune', est_dans_perimetre: true },
       { code: '17', raison: 'sans raison evidente', est_dans_perimetre: true },
+      { code: '18', raison: 'premiere annee commune', est_dans_perimetre: true },
     ]);
   });
 
-  test('an année commune lists the terminal codes of its famille de métiers, not covered', async () => {
-    expect(await parcoursup('16', 'resolution, certifications_terminales, couverture, raison_non_couverture')).toEqual({
+  test('années communes: one terminal code in the famille carries its figures; several leave it unresolved', async () => {
+    // 2470000911 (G0003) leads to one terminal MEFSTAT11, 23830000001: 45 pupils at 0690016P.
+    expect(
+      await parcoursup(
+        '16',
+        'resolution, certifications_terminales, est_annee_non_terminale, couverture, nb_annee_term',
+      ),
+    ).toEqual({
       resolution: 'annee commune',
       certifications_terminales: ['23830000001'],
+      est_annee_non_terminale: true,
+      couverture: 'couvert',
+      nb_annee_term: 45,
+    });
+    // 2470001111 (G0004) leads to two: 23830000012 and 23830000013.
+    expect(await parcoursup('18', 'resolution, certifications_terminales, couverture, raison_non_couverture')).toEqual({
+      resolution: 'annee commune',
+      certifications_terminales: ['23830000012', '23830000013'],
       couverture: 'non couvert',
       raison_non_couverture: 'premiere annee commune',
     });
@@ -245,7 +259,7 @@ describe('coverage by level: établissement → région académique → national
   });
 
   test('published.couverture: counts and shares per level, of the catalogue and of the in-scope formations', async () => {
-    // What `npm start` prints, computed from the counts: 4 of 18 = 22.2 %, 4 of the 12 in scope = 33.3 %.
+    // What `npm start` prints, computed from the counts.
     const printed = await rows(db, COVERAGE_SUMMARY_SQL);
     const row = (level: string, coverage: string, formations: number, pctCatalogue: number, pctInScope: number) => ({
       catalogue: 'parcoursup',
@@ -255,15 +269,16 @@ describe('coverage by level: établissement → région académique → national
       pct_catalogue: pctCatalogue,
       pct_in_scope: pctInScope,
     });
-    // 18 formations, 12 in scope. Établissement: 1, 5, 10, 11 covered (4/18 = 22.2 %, 4/12 = 33.3 %), 4 under the
-    // threshold (1/18 = 5.6 %, 1/12 = 8.3 %); région: 2 and 6 (2/18 = 11.1 %; 6 is out of scope: 1/12 = 8.3 %);
-    // national: 3, 9, 20 (3/18 = 16.7 %, 3/12 = 25 %); none: 7, 8, 12–17 (8/18 = 44.4 %; in scope 8, 16, 17: 25 %).
+    // 19 formations, 13 in scope. Établissement: 1, 5, 10, 11, 16 covered (5/19 = 26.3 %, 5/13 = 38.5 %), 4 under
+    // the threshold (1/19 = 5.3 %, 1/13 = 7.7 %); région: 2 and 6 (2/19 = 10.5 %; 6 is out of scope: 1/13 = 7.7 %);
+    // national: 3, 9, 20 (3/19 = 15.8 %, 3/13 = 23.1 %); none: 7, 8, 12–15, 17, 18 (8/19 = 42.1 %; in scope 8, 17,
+    // 18: 3/13 = 23.1 %).
     expect(printed.filter((r) => r.catalogue === 'parcoursup')).toEqual([
-      row('etablissement', 'couvert', 4, 22.2, 33.3),
-      row('etablissement', 'sous le seuil de 20', 1, 5.6, 8.3),
-      row('region', 'couvert', 2, 11.1, 8.3),
-      row('national', 'couvert', 3, 16.7, 25),
-      row('aucun', 'non couvert', 8, 44.4, 25),
+      row('etablissement', 'couvert', 5, 26.3, 38.5),
+      row('etablissement', 'sous le seuil de 20', 1, 5.3, 7.7),
+      row('region', 'couvert', 2, 10.5, 7.7),
+      row('national', 'couvert', 3, 15.8, 23.1),
+      row('aucun', 'non couvert', 8, 42.1, 23.1),
     ]);
   });
 });
@@ -281,8 +296,8 @@ describe('coverage invariants on the fixture', () => {
       db,
       `select count(*)::integer as n from matched.appariements where couverture = 'couvert'`,
     );
-    // Parcoursup 1, 2, 3, 5, 6, 9, 10, 11, 20; ONISEP FOR.18, FOR.21; catalogue CA19.
-    expect(n).toBe(12);
+    // Parcoursup 1, 2, 3, 5, 6, 9, 10, 11, 16, 20; ONISEP FOR.18, FOR.21; catalogue CA19.
+    expect(n).toBe(13);
     expect(await ceilingMismatches(db)).toEqual([]);
   });
 

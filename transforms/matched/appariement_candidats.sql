@@ -264,8 +264,9 @@ final as (
         case
             when len(methode.codes_candidats) <> 1 then null
             when certification.est_annee_terminale then certification.code_certification
-            when not certification.est_annee_commune and len(certification.certifications_terminales) = 1
-                then certification.certifications_terminales[1]
+            -- A non-terminal year, or an année commune whose famille has a single terminal code, reads its terminal
+            -- code's figures; an année commune leading to several stays unresolved.
+            when len(certification.certifications_terminales) = 1 then certification.certifications_terminales[1]
         end as code_certification,
         -- The terminal codes of a non-terminal year or an année commune (several for a famille de métiers).
         if(

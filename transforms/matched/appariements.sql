@@ -130,14 +130,15 @@ final as (
     select
         retenu.*,
         coalesce(retenu.donnee_source_type in ('ancienne', 'nouvelle'), false) as est_continuum,
-        coalesce(retenu.resolution = 'annee non terminale', false) as est_annee_non_terminale,
+        coalesce(retenu.resolution in ('annee non terminale', 'annee commune') and retenu.code_certification is not null,
+            false) as est_annee_non_terminale,
         case
             when retenu.couverture = 'couvert' then null
             when retenu.couverture like 'sous le seuil%' then 'sous le seuil de '
                 || getvariable('secrecy_threshold')::varchar || ' eleves'
             when retenu.validite_code_certification = 'plusieurs codes' then 'plusieurs formations en annee terminale'
             when retenu.validite_code_certification <> 'valide' then 'code certification inconnu'
-            when retenu.resolution = 'annee commune' then 'premiere annee commune'
+            when retenu.resolution = 'annee commune' and retenu.code_certification is null then 'premiere annee commune'
             when retenu.resolution = 'plusieurs terminales' then 'plusieurs formations en annee terminale'
             when retenu.catalogue <> 'onisep' and not retenu.est_uai_connue then 'UAI inconnu'
             when retenu.est_territoire_mal_couvert then 'territoire mal couvert'
