@@ -11,11 +11,15 @@ export interface LandingInput {
   rawKey: string;
 }
 
+/** The part of a dataset's declaration (activities/land/datasets) the landing check reads. */
 export interface LandingRules {
   requiredColumns: string[];
   notNull?: string[];
   patterns?: Record<string, string>;
-  knownColumns?: string[];
+  /** Every declared column: one absent from the payload lands as null; one not declared is reported as drift. */
+  columns?: string[];
+  /** Shape name → columns identifying it: with shapes declared, rows must match one (else a ContractError). */
+  shapes?: Record<string, { columns: string[] }>;
 }
 
 /** A landed value as text: JSON strings unquoted, objects and arrays as their JSON text. */
@@ -106,18 +110,31 @@ export async function stageLanding(
     parts.push(`select ${select}, ${sql.str(input.rawKey)} as _raw_key, ${rowNumber} as _raw_row from ${name}`);
   }
   // With no rows at all, the table still has the columns the dataset declares.
-  const declared = [...new Set([...rules.requiredColumns, ...(rules.knownColumns ?? [])])];
-  if (!parts.length)
+  const declared = [...new Set([...rules.requiredColumns, ...(rules.columns ?? [])])];
+  const fromPayload = parts.length > 0;
+  if (!fromPayload)
     parts.push(
       `select ${[...declared.map((c) => `null::varchar as ${sql.id(c)}`), 'null::varchar as _raw_key', 'null::bigint as _raw_row'].join(', ')} where false`,
     );
-  await ws.run(`create temp view all_rows as ${parts.map((p) => `(${p})`).join(' union all by name ')}`);
-  const present = new Set((await ws.rows<{ column_name: string }>(`describe all_rows`)).map((c) => c.column_name));
+  await ws.run(`create temp view payload_rows as ${parts.map((p) => `(${p})`).join(' union all by name ')}`);
+  const present = new Set((await ws.rows<{ column_name: string }>(`describe payload_rows`)).map((c) => c.column_name));
+  const files = inputs.map((i) => path.basename(i.path)).join(', ');
+  const found = () => [...present].filter((c) => !c.startsWith('_raw')).join(', ');
   const missing = rules.requiredColumns.filter((c) => !present.has(c));
   if (missing.length)
     throw new ContractError(
-      `${label}: required column(s) ${missing.join(', ')} missing from ${inputs.map((i) => path.basename(i.path)).join(', ')}; columns found: ${[...present].filter((c) => !c.startsWith('_raw')).join(', ')}`,
+      `${label}: required column(s) ${missing.join(', ')} missing from ${files}; columns found: ${found()}`,
     );
+  const shapes = Object.entries(rules.shapes ?? {});
+  if (fromPayload && shapes.length && !shapes.some(([, s]) => s.columns.every((c) => present.has(c))))
+    throw new ContractError(
+      `${label}: ${files} has none of the declared shapes (${shapes.map(([n, s]) => `${n}: ${s.columns.join(' + ')}`).join('; ')}); columns found: ${found()}`,
+    );
+  // Staging always sees every declared column: an optional one the payload lacks lands as null.
+  const absent = declared.filter((c) => !present.has(c));
+  await ws.run(
+    `create temp view all_rows as select *${absent.map((c) => `, null::varchar as ${sql.id(c)}`).join('')} from payload_rows`,
+  );
 
   const checks = [
     ...(rules.notNull ?? [])
@@ -149,7 +166,7 @@ export async function stageLanding(
       `select 'row ' || _raw_row || ' of ' || _raw_key || ': ' || _reason as r from quarantine limit 5`,
     )
   ).map((r) => r.r);
-  const known = rules.knownColumns ? new Set(rules.knownColumns) : undefined;
+  const known = rules.columns ? new Set(rules.columns) : undefined;
   const unknownColumns = known ? [...present].filter((c) => !c.startsWith('_raw') && !known.has(c)) : [];
   return {
     landed: 'landed',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { DATASETS_DIR, loadRegistry, rawTables } from '../activities/land/dataset-registry.js';
 import { parseModelContract } from './transform-contract.js';
 import { orderModels, sortByDependencies } from './transform-order.js';
 import { MODEL_LAYERS, type MacroDef, type ModelDef, type ModelLayer } from './transform-types.js';
@@ -11,23 +11,22 @@ const REF = /\b(raw|staging|matched|published)\.([a-z_][a-z0-9_]*)\b/g;
 const VARIABLE = /getvariable\(\s*'([a-z_][a-z0-9_]*)'\s*\)/g;
 const RANK: Record<string, number> = { raw: -1, staging: 0, matched: 1, published: 2 };
 
-/** The raw tables of `transforms/sources.yml`: lineage columns plus the declared columns of each table. */
+/** The raw tables the dataset registry declares (activities/land/datasets): lineage columns plus each table's columns. */
 export interface RawSources {
   lineage: string[];
   tables: Record<string, string[]>;
+  /** Per table, the columns a landing check demands; the others may be absent from data landed before they were declared. */
+  required: Record<string, string[]>;
 }
 
-/** Reads `<dir>/sources.yml`. */
-export async function loadSources(dir: string): Promise<RawSources> {
-  const file = path.join(dir, 'sources.yml');
-  const doc = parse(await readFile(file, 'utf8')) as { lineage?: string[]; tables?: Record<string, string[]> };
-  const tables = doc.tables ?? {};
-  for (const [table, columns] of Object.entries(tables)) {
-    if (!NAME.test(table) || !Array.isArray(columns) || !columns.every((c) => NAME.test(c))) {
-      throw new Error(`${file}: table ${table} must list plain column names`);
-    }
-  }
-  return { lineage: doc.lineage ?? ['_raw_key', '_raw_row', 'millesime'], tables };
+/** The SQL layer's raw contract, read from the dataset registry (one declaration per dataset, shared with landing). */
+export function loadSources(registryDir = DATASETS_DIR): RawSources {
+  const tables = rawTables(loadRegistry(registryDir));
+  return {
+    lineage: ['_raw_key', '_raw_row', 'millesime'],
+    tables: Object.fromEntries(Object.entries(tables).map(([t, d]) => [t, d.columns])),
+    required: Object.fromEntries(Object.entries(tables).map(([t, d]) => [t, d.requiredColumns])),
+  };
 }
 
 /** Strips `--` and block comments so references inside them do not count. */
@@ -70,10 +69,10 @@ function calls(sql: string, macro: string): boolean {
 
 /**
  * Loads every model `<dir>/<layer>/**\/<name>.sql` with its `<name>.yml`, the raw tables it reads (checked against
- * sources.yml) and the macros of `<dir>/macros` it calls. Returns the models in build order.
+ * the dataset registry) and the macros of `<dir>/macros` it calls. Returns the models in build order.
  */
-export async function loadModels(dir: string): Promise<ModelDef[]> {
-  const sources = await loadSources(dir);
+export async function loadModels(dir: string, registryDir = DATASETS_DIR): Promise<ModelDef[]> {
+  const sources = loadSources(registryDir);
   const macros = await loadMacros(dir);
   const models: ModelDef[] = [];
   for (const layer of MODEL_LAYERS) {
@@ -107,7 +106,9 @@ async function loadModel(file: string, layer: ModelLayer, sources: RawSources, m
     }
     if (refLayer === 'raw') {
       if (!(table in sources.tables))
-        throw new Error(`Model ${id} (${file}) reads raw.${table}, not declared in sources.yml`);
+        throw new Error(
+          `Model ${id} (${file}) reads raw.${table}, not declared in the dataset registry (activities/land/datasets)`,
+        );
       raw.add(table);
     } else if (`${refLayer}.${table}` !== id) dependsOn.add(`${refLayer}.${table}`);
   }
@@ -131,7 +132,11 @@ async function loadModel(file: string, layer: ModelLayer, sources: RawSources, m
     sql,
     contract,
     dependsOn: [...dependsOn].sort(),
-    sources: [...raw].sort().map((table) => ({ table, columns: [...sources.tables[table], ...sources.lineage] })),
+    sources: [...raw].sort().map((table) => ({
+      table,
+      columns: [...sources.tables[table], ...sources.lineage],
+      required: [...sources.required[table], ...sources.lineage],
+    })),
     macros: used,
     variables: [
       ...new Set([code, ...used.map((m) => m.sql)].flatMap((text) => [...text.matchAll(VARIABLE)].map((v) => v[1]))),

@@ -53,27 +53,44 @@ async function createMacros(connection: DuckDBConnection, models: readonly Model
   for (const model of models) for (const macro of model.macros) await create(macro);
 }
 
-/** Creates each missing raw table empty with its declared columns; fails if a present one lacks declared columns. */
+/**
+ * Creates each missing raw table empty with its declared columns; fails if a present one lacks a required column.
+ * An optional column absent from data landed before it was declared is added as null (the table is renamed and a
+ * view with the null column takes its name), so staging always sees every declared column.
+ */
 async function ensureRawTables(connection: DuckDBConnection, sources: RawSource[]): Promise<Set<string>> {
   const reader = await connection.runAndReadAll(
-    `select table_name, list(column_name) as columns from information_schema.columns
-     where table_catalog = current_database() and table_schema = 'raw' group by table_name`,
+    `select c.table_name, any_value(t.table_type) as kind, list(c.column_name) as columns
+     from information_schema.columns c join information_schema.tables t using (table_catalog, table_schema, table_name)
+     where c.table_catalog = current_database() and c.table_schema = 'raw' group by c.table_name`,
   );
-  const present = new Map(reader.getRowObjectsJson().map((r) => [String(r.table_name), (r.columns as string[]) ?? []]));
+  const rows = reader.getRowObjectsJson();
+  const present = new Map(rows.map((r) => [String(r.table_name), (r.columns as string[]) ?? []]));
+  const kinds = new Map(rows.map((r) => [String(r.table_name), String(r.kind)]));
   const missing = new Set<string>();
   for (const source of sources) {
     const columns = present.get(source.table);
+    const id = `raw.${quotedIdentifier(source.table)}`;
     if (columns === undefined) {
       const defs = source.columns.map((c) => `${quotedIdentifier(c)} ${c === '_raw_row' ? 'bigint' : 'varchar'}`);
-      await connection.run(`create table raw.${quotedIdentifier(source.table)} (${defs.join(', ')})`);
+      await connection.run(`create table ${id} (${defs.join(', ')})`);
       present.set(source.table, source.columns);
       missing.add(source.table);
       continue;
     }
-    const absent = source.columns.filter((c) => !columns.includes(c));
-    if (absent.length > 0) {
-      throw new Error(`raw.${source.table} lacks column(s) ${absent.join(', ')} declared in transforms/sources.yml`);
+    const absentRequired = source.required.filter((c) => !columns.includes(c));
+    if (absentRequired.length > 0) {
+      throw new Error(
+        `raw.${source.table} lacks required column(s) ${absentRequired.join(', ')} declared in activities/land/datasets`,
+      );
     }
+    const absent = source.columns.filter((c) => !columns.includes(c));
+    if (absent.length === 0) continue;
+    const landed = quotedIdentifier(`${source.table}__landed`);
+    await connection.run(`alter ${kinds.get(source.table) === 'VIEW' ? 'view' : 'table'} ${id} rename to ${landed}`);
+    const nulls = absent.map((c) => `null::varchar as ${quotedIdentifier(c)}`).join(', ');
+    await connection.run(`create view ${id} as select *, ${nulls} from raw.${landed}`);
+    present.set(source.table, [...columns, ...absent]);
   }
   return missing;
 }

@@ -36,10 +36,12 @@ export interface ModelContract {
   columns: Record<string, string>;
 }
 
-/** A raw table a model reads, with the columns `transforms/sources.yml` declares for it. */
+/** A raw table a model reads, with the columns its declaration (activities/land/datasets) gives. */
 export interface RawSource {
   table: string;
   columns: string[];
+  /** Required columns plus lineage: a raw table without one of them stops the build. */
+  required: string[];
 }
 
 /** A DuckDB macro from `transforms/macros/<name>.sql`. */

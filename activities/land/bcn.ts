@@ -1,5 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { BCN_DATASETS } from './bcn-datasets.js';
+import { sourceDatasets } from './dataset-registry.js';
+
+/** Declared in datasets/bcn.yml. */
+const BCN_DATASETS = sourceDatasets('bcn');
 import type { DatasetSpec, LandContext, LandRequest, SourceConnector } from './connector.js';
 import { ContractError, checkColumns, datasetSpec } from './dataset-columns.js';
 import { ConfigError } from './sources.js';

@@ -1,4 +1,7 @@
-import { CATALOGUE_DATASETS } from './catalogue-apprentissage-datasets.js';
+import { sourceDatasets } from './dataset-registry.js';
+
+/** Declared in datasets/catalogue-apprentissage.yml. */
+const CATALOGUE_DATASETS = sourceDatasets('catalogue-apprentissage');
 import type { LandContext, LandRequest, SourceConnector } from './connector.js';
 import { ContractError, checkColumns, datasetSpec } from './dataset-columns.js';
 import { credential } from './dev-credentials.js';

@@ -1,10 +1,10 @@
-import type { DatasetSpec, SourceConnector } from './connector.js';
+import type { SourceConnector } from './connector.js';
+import { sourceDatasets } from './dataset-registry.js';
 import { ContractError, datasetSpec } from './dataset-columns.js';
 import { credential } from './dev-credentials.js';
 import { landLookupBatches, lookupAnswer, lookupKeys, lookupReport } from './lookup-batches.js';
 
 const SOURCE = 'certifinfo-api';
-const cols = (s: string) => s.split(' ');
 /** `request.scope` key → query parameter of `GET /certifications`. */
 const PARAMS: Record<string, string> = {
   certifinfo: 'code_certifinfo',
@@ -13,29 +13,8 @@ const PARAMS: Record<string, string> = {
   sise: 'code_sise',
 };
 
-const DATASETS: Record<string, DatasetSpec> = {
-  certifications: {
-    description:
-      'API Certif Info lookups for the codes in scope (rncp, cfd, sise, certifinfo): one row per certification returned, with its replacement links',
-    period: 'fetch-date',
-    requiredColumns: cols(
-      'code_certifinfo code_rncp code_scolarite code_sise code_certifinfo_ancien code_certifinfo_nouveau lookup_key lookup_type',
-    ),
-    notNull: cols('code_certifinfo lookup_key lookup_type'),
-    patterns: {
-      code_certifinfo: '^[0-9]+$',
-      code_rncp: '^RNCP[0-9]+$',
-      code_scolarite: '^[0-9A-Z]{8}$',
-      code_sise: '^[0-9A-Z]{7}$',
-      code_certifinfo_ancien: '^[0-9]+$',
-      code_certifinfo_nouveau: '^[0-9]+$',
-      lookup_type: '^(certifinfo|rncp|cfd|sise)$',
-    },
-    knownColumns: cols(
-      'code_certifinfo intitule type_diplome code_type_diplome niveau_europeen code_rncp code_rs code_scolarite code_sise code_ideo etat etat_libelle date_maj annee_premiere_session annee_derniere_session certificateur valideur code_nsf code_formacode codes_rome code_certifinfo_ancien intitule_ancien code_rncp_ancien code_scolarite_ancien etat_ancien_libelle code_certifinfo_nouveau codes_certifinfo_nouveaux lookup_key lookup_type',
-    ),
-  },
-};
+/** Declared in datasets/certifinfo-api.yml. */
+const DATASETS = sourceDatasets('certifinfo-api');
 
 /**
  * API Certif Info (Réseau des Carif-Oref): looks up the codes of `request.scope` (`rncp`, `cfd`, `sise`,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { SourceConfig, SourceId } from './sources.js';
+import type { DatasetDeclaration } from './dataset-registry.js';
 import type { HttpClient } from './http.js';
 
 /** How a landed file is read by DuckDB. Every landed column is VARCHAR; staging casts. */
@@ -19,21 +20,8 @@ export interface LandingFile {
   rawKey: string;
 }
 
-/** Per-dataset contract checked when the landed rows are validated. */
-export interface DatasetSpec {
-  /** Human description, shown by `devenir sources`. */
-  description: string;
-  /** Columns that must exist (after header normalisation); a missing one stops the source. */
-  requiredColumns: string[];
-  /** Column → regex; a non-null value that does not match sends the row to quarantine with the reason. */
-  patterns?: Record<string, string>;
-  /** Columns that must be non-empty on every row (else quarantine). */
-  notNull?: string[];
-  /** What the period means: a millésime (`2021_2022`, `2022`) or a fetch date (`2026-11-29`). */
-  period: 'millesime' | 'fetch-date';
-  /** Known columns; anything else is landed and reported as schema drift. Omit to skip the report. */
-  knownColumns?: string[];
-}
+/** A dataset's declaration (activities/land/datasets/<source>.yml): the contract checked at landing. */
+export type DatasetSpec = DatasetDeclaration;
 
 /** What a connector reports besides its files. */
 export interface LandingReport {

@@ -48,7 +48,25 @@ export function checkColumns(
       where.url,
     );
   }
-  if (!spec.knownColumns) return [];
-  const known = new Set(spec.knownColumns);
+  checkShape(where, present, spec);
+  const known = new Set(spec.columns);
   return [...present].filter((c) => !known.has(c));
+}
+
+/** A payload whose columns match none of the dataset's declared shapes is a ContractError naming each shape. */
+export function checkShape(
+  where: { source: string; dataset: string; url: string },
+  present: Set<string>,
+  spec: Pick<DatasetSpec, 'shapes'>,
+): string | undefined {
+  const shapes = Object.entries(spec.shapes);
+  if (!shapes.length) return undefined;
+  const match = shapes.find(([, s]) => s.columns.every((c) => present.has(c)));
+  if (match) return match[0];
+  throw new ContractError(
+    `${where.source}: dataset ${where.dataset}: ${where.url} has none of the known shapes (${shapes.map(([n, s]) => `${n}: ${s.columns.join(' + ')}`).join('; ')})`,
+    where.source,
+    where.dataset,
+    where.url,
+  );
 }

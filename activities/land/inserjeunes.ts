@@ -1,8 +1,9 @@
 import { ConfigError } from './sources.js';
-import type { DatasetSpec, LandContext, LandingReport, LandRequest, SourceConnector } from './connector.js';
+import { sourceDatasets } from './dataset-registry.js';
+import type { LandContext, LandingReport, LandRequest, SourceConnector } from './connector.js';
 import { mapSettled } from './inserjeunes-pool.js';
 import { InserjeunesSession } from './inserjeunes-session.js';
-import { flattenIj, IJ_COLUMNS, parseIjBody, type IjDrift, type IjScope } from './inserjeunes-rows.js';
+import { flattenIj, parseIjBody, type IjDrift, type IjScope } from './inserjeunes-rows.js';
 import { landUaiLoop } from './inserjeunes-uai-loop.js';
 import { writeNdjson } from './landing-writers.js';
 
@@ -101,37 +102,8 @@ const ROUTES: Record<string, Route> = {
   },
 };
 
-const spec = (description: string, scopeCode: string): DatasetSpec => ({
-  description,
-  period: 'millesime',
-  requiredColumns: ['scope', 'scope_code', 'id_mesure', 'valeur_mesure', 'dimension', 'code'],
-  notNull: ['scope_code', 'id_mesure', 'valeur_mesure', 'code'],
-  patterns: { scope_code: scopeCode, valeur_mesure: '^-?[0-9]+(\\.[0-9]+)?$', code: '^[0-9A-Z]{8}([0-9A-Z]{3})?$' },
-  knownColumns: IJ_COLUMNS,
-});
-
-const DATASETS: Record<string, DatasetSpec> = {
-  nationales: spec(
-    'InserJeunes national figures by filière (millésime YYYY; scope "filiere", default all three), one row per measure',
-    '^(apprentissage|voie_pro_sco_educ_nat|voie_pro_sco_agri)$',
-  ),
-  regionales: spec(
-    'InserJeunes figures by région académique (millésime YYYY_YYYY; scope "region", default 01–18 without 13), one row per measure',
-    '^[0-9]{2}$',
-  ),
-  etablissements: spec(
-    'InserJeunes figures by établissement (UAI list in the request scope "uai", millésime YYYY_YYYY), one row per measure',
-    '^[0-9]{7}[A-Z]$',
-  ),
-  departementales: spec(
-    'InserJeunes figures by département (millésime YYYY_YYYY; scope "departement", default every INSEE code), one row per measure',
-    '^([0-9]{2}|2[AB]|97[0-9])$',
-  ),
-  academiques: spec(
-    'InserJeunes figures by académie (millésime YYYY_YYYY; scope "academie", default every BCN code), one row per measure',
-    '^[0-9]{2}$',
-  ),
-};
+/** Declared in datasets/inserjeunes.yml. */
+const DATASETS = sourceDatasets('inserjeunes');
 
 /** Lands the route of one dataset for every code of its scope: one raw NDJSON payload of answers, one landing file. */
 async function landScoped(

@@ -1,5 +1,6 @@
 import { ConfigError } from './sources.js';
-import type { DatasetSpec, LandContext, LandingReport, LandRequest, SourceConnector } from './connector.js';
+import { sourceDatasets } from './dataset-registry.js';
+import type { LandContext, LandingReport, LandRequest, SourceConnector } from './connector.js';
 import { checkColumns, ContractError } from './dataset-columns.js';
 import { credential } from './dev-credentials.js';
 import { fetchOdsExport, scalarsAsText } from './esr-opendata.js';
@@ -7,98 +8,8 @@ import type { HttpResponse } from './http.js';
 import { recordColumns, writeNdjson } from './landing-writers.js';
 import { payloadReport } from './payload-landing.js';
 
-const HORIZON_FIELDS = [
-  'nb_sortants_en_emploi_sal_fr',
-  'tx_sortants_en_emploi_sal_fr',
-  'tx_sortants_en_emploi_non_sal',
-  'nb_sortants_en_emploi_stable',
-  'tx_sortants_en_emploi_stable',
-  'salaire_q1',
-  'salaire_q2',
-  'salaire_q3',
-  'tx_sortants_en_emploi',
-  'tx_sortants_en_emploi_etranger',
-];
-const NATIONAL_FIELDS = [
-  'date_jeu',
-  'reg_nom',
-  'aca_nom',
-  'uo_lib',
-  'uo_lib_actuel',
-  'type_diplome_long',
-  'dom_lib',
-  'discipli_lib',
-  'sectdis_lib',
-  'libelle_diplome',
-  'source',
-  'obtention_diplome',
-  'genre',
-  'nationalite',
-  'nb_poursuivants',
-  'nb_sortants',
-  'promo',
-  'date_inser_long',
-  'date_inser',
-  'flag',
-  'exception',
-  'reg_id',
-  'aca_id',
-  'etablissement',
-  'type_diplome',
-  'dom',
-  'discipli',
-  'sectdis',
-  'diplome',
-  'id_paysage',
-  'id_paysage_actuel',
-  'taux_emploi_sal_fr',
-  'taux_insertion',
-  'taux_emploi',
-  ...HORIZON_FIELDS,
-  ...HORIZON_FIELDS.flatMap((f) => [6, 12, 18, 24].map((h) => `${f}_${h}`)),
-];
-const HORIZONS = [6, 12, 18, 24, 30];
-const API_FIELDS = [
-  'diplome',
-  'diplome_consol',
-  'libelle_diplome',
-  'type_diplome_long',
-  'etablissement',
-  'denomination_principale',
-  'domaine',
-  'discipline',
-  'secteur_disciplinaire',
-  'nb_inscrits',
-  'nb_diplomes',
-  'nb_sortants',
-  'nb_poursuivants',
-  'taux_poursuivant',
-  'annee_universitaire',
-  ...['nb_in_dsn', 'taux_in_dsn', 'taux_autre'].flatMap((f) => HORIZONS.map((h) => `${f}_${h}`)),
-  'salaire_q1_national_diplome_12',
-  'salaire_q2_national_diplome_12',
-  'salaire_q3_national_diplome_12',
-];
-
-const DATASETS: Record<string, DatasetSpec> = {
-  nationales: {
-    description:
-      'InserSup open data fr-esr-insersup (ESR OpenDataSoft export), every record of one promo year (period = promo YYYY); long or wide horizon shape',
-    period: 'millesime',
-    requiredColumns: ['diplome', 'promo', 'nb_sortants', 'nb_poursuivants'],
-    patterns: { diplome: '^[0-9A-Za-z]{7}$' },
-    knownColumns: NATIONAL_FIELDS,
-  },
-  etablissements: {
-    description:
-      'InserSup per-établissement API (Omogen, X-Omogen-Api-Key): the whole dataset in one answer (period = fetch date); values as sent (nd, na, "130 *", "12 **")',
-    period: 'fetch-date',
-    requiredColumns: ['etablissement', 'annee_universitaire', 'nb_sortants', 'nb_poursuivants'],
-    notNull: ['etablissement'],
-    patterns: { etablissement: '^[0-9]{7}[A-Z]$', annee_universitaire: '^[0-9]{4}-[0-9]{4}$' },
-    knownColumns: API_FIELDS,
-  },
-};
+/** Declared in datasets/insersup.yml. */
+const DATASETS = sourceDatasets('insersup');
 
 /** The Omogen API: `GET <base>/insersup/formations` (path overridable by `DEVENIR_INSERSUP_FORMATIONS_PATH`). */
 async function fetchEtablissements(

@@ -1,4 +1,5 @@
-import type { DatasetSpec, LandContext, LandRequest, SourceConnector } from './connector.js';
+import type { LandContext, LandRequest, SourceConnector } from './connector.js';
+import { sourceDatasets } from './dataset-registry.js';
 import { ContractError, checkColumns, datasetSpec } from './dataset-columns.js';
 import { ConfigError } from './sources.js';
 import { credential } from './dev-credentials.js';
@@ -8,35 +9,12 @@ import { payloadReport } from './payload-landing.js';
 
 type Row = Record<string, unknown>;
 const PAGE_SIZE = 1000;
-const cols = (s: string) => s.split(' ');
 
 /** ONISEP dataset ids of the datasets devenir lands. */
 const IDS: Record<string, string> = { formations_initiales: '5fa591127f501', table_de_passage: '6152ccdf850ef' };
 
-const DATASETS: Record<string, DatasetSpec> = {
-  formations_initiales: {
-    description:
-      'ONISEP Idéo-Formations initiales en France (5fa591127f501): formations with their RNCP code and Idéo id',
-    period: 'fetch-date',
-    requiredColumns: ['libelle_formation_principal', 'code_rncp'],
-    notNull: ['libelle_formation_principal'],
-    // The 2022 export's columns, then the current schema's (code_scolarite, url_et_id_onisep, domainesous-domaine…).
-    knownColumns: cols(
-      'code_cnis sigle_type_formation libelle_type_formation libelle_formation_principal sigle_formation duree code_rncp niveau_rncp libelle_niveau_rncp tutelle lien_site_onisep_fr domaine_sous_domaine code_scolarite url_et_id_onisep domainesous_domaine niveau_de_sortie_indicatif niveau_de_certification code_nsf date_de_modification',
-    ),
-  },
-  table_de_passage: {
-    description:
-      'ONISEP table de passage codes certifications et formations (6152ccdf850ef): Certif Info ↔ Idéo ↔ RNCP ↔ CFD',
-    period: 'fetch-date',
-    requiredColumns: ['certif_info_ci_identifiant', 'ideo_identifiant_formation', 'ci_code_rncp', 'ci_code_scolarite'],
-    notNull: ['certif_info_ci_identifiant', 'ideo_identifiant_formation'],
-    patterns: { ideo_identifiant_formation: '^FOR\\.[0-9]+$', ci_code_scolarite: '^[0-9A-Z]{8}$' },
-    knownColumns: cols(
-      'certif_info_ci_identifiant ci_intitule ci_intitule_type_diplome ci_niveau_europeen ci_code_rncp ci_code_scolarite ideo_identifiant_formation ideo_libelle_formation',
-    ),
-  },
-};
+/** Declared in datasets/onisep.yml. */
+const DATASETS = sourceDatasets('onisep');
 
 /** Public JSON download: one array of flat records. */
 async function download(ctx: LandContext, request: LandRequest) {

@@ -1,97 +1,18 @@
 import { writeFile } from 'node:fs/promises';
+import { sourceDatasets } from './dataset-registry.js';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { ConfigError } from './sources.js';
-import type { DatasetSpec, LandContext, LandingReport, SourceConnector } from './connector.js';
+import type { LandContext, LandingReport, SourceConnector } from './connector.js';
 import { checkColumns } from './dataset-columns.js';
 import { fetchOdsExport, scalarsAsText } from './esr-opendata.js';
 import type { HttpResponse } from './http.js';
 import { decodeText, recordColumns, writeNdjson } from './landing-writers.js';
 import { payloadReport } from './payload-landing.js';
 
-const EXPORT_COLUMNS = [
-  'uai_ges',
-  'uai_composante',
-  'lib_composante',
-  'lib_ins',
-  'uai_aff',
-  'lib_aff',
-  'academie',
-  'codeformation',
-  'libformation',
-  'codespecialite',
-  'libspecialite',
-  'codespeformationinitiale',
-  'codemef',
-  'codecfd',
-  'codeformationinscription',
-  'codeformationaccueil',
-  'codesise',
-  'liste_ideo',
-  'id_rco',
-  'formation_parametree',
-  'apprentissageouscolaire',
-  'liste_rncp',
-  'capacite',
-  'nbdedemandes',
-  'nbdemandeenplus',
-];
-const CARTOGRAPHIE_COLUMNS = [
-  'annee',
-  'etab_uai',
-  'etab_nom',
-  'tc',
-  'tf',
-  'nm',
-  'nmc',
-  'fl',
-  'app',
-  'int',
-  'amg',
-  'aut',
-  'gti',
-  'gta',
-  'fiche',
-  'dataviz',
-  'etab_url',
-  'etab_gps',
-  'region',
-  'departement',
-  'commune',
-];
-
-const DATASETS: Record<string, DatasetSpec> = {
-  formations: {
-    description:
-      'Parcoursup formations export (listeFormationsInserJeunes): ";"-separated CSV, lists (LISTE_RNCP, LISTE_IDEO) ";"-separated inside quoted cells; period = fetch date',
-    period: 'fetch-date',
-    requiredColumns: [
-      'uai_ges',
-      'uai_composante',
-      'uai_aff',
-      'codeformationaccueil',
-      'codemef',
-      'codecfd',
-      'codesise',
-      'liste_rncp',
-      'liste_ideo',
-      'apprentissageouscolaire',
-    ],
-    notNull: ['codeformationaccueil'],
-    patterns: { codeformationaccueil: '^[0-9]+$' },
-    knownColumns: EXPORT_COLUMNS,
-  },
-  cartographie: {
-    description:
-      'Open dataset fr-esr-cartographie_formations_parcoursup (ESR OpenDataSoft export), every session year; period = fetch date',
-    period: 'fetch-date',
-    requiredColumns: ['annee', 'etab_uai', 'gta', 'fl'],
-    notNull: ['gta'],
-    patterns: { gta: '^[0-9]+$' },
-    knownColumns: CARTOGRAPHIE_COLUMNS,
-  },
-};
+/** Declared in datasets/parcoursup.yml. */
+const DATASETS = sourceDatasets('parcoursup');
 
 /** The export's text in UTF-8: decoded with the charset the server declares, else UTF-8 when valid, else Windows-1252. */
 function exportText(res: HttpResponse): string {

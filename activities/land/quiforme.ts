@@ -1,24 +1,13 @@
-import type { DatasetSpec, SourceConnector } from './connector.js';
+import type { SourceConnector } from './connector.js';
+import { sourceDatasets } from './dataset-registry.js';
 import { ContractError, datasetSpec } from './dataset-columns.js';
 import { credential } from './dev-credentials.js';
 import { landLookupBatches, lookupAnswer, lookupKeys, lookupReport } from './lookup-batches.js';
 
 const SOURCE = 'quiforme';
-const cols = (s: string) => s.split(' ');
 
-const DATASETS: Record<string, DatasetSpec> = {
-  organismes: {
-    description:
-      'API QuiForme: one organisme de formation per UAI or SIRET in scope (INSEE identity, BAN address, DGEFP NDA, RNCP/RS habilitations)',
-    period: 'fetch-date',
-    requiredColumns: cols('siret siren uai raison_sociale adresse dgefp habilitations lookup_key lookup_type'),
-    notNull: cols('siret lookup_key lookup_type'),
-    patterns: { siret: '^[0-9]{14}$', siren: '^[0-9]{9}$', uai: '^[0-9]{7}[A-Z]$', lookup_type: '^(uai|siret)$' },
-    knownColumns: cols(
-      'siret siren uai raison_sociale enseigne etat_administratif insee adresse dgefp habilitations lookup_key lookup_type',
-    ),
-  },
-};
+/** Declared in datasets/quiforme.yml. */
+const DATASETS = sourceDatasets('quiforme');
 
 /**
  * API QuiForme (Réseau des Carif-Oref), unitary: one request per UAI or SIRET of `request.scope`, with

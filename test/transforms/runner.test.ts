@@ -31,9 +31,13 @@ const model = (id: string, dependsOn: string[] = []): ModelDef => {
   };
 };
 
+const loadModelsOf = (dir: string) => loadModels(dir, path.join(dir, 'datasets'));
+
 async function project(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'devenir-transforms-'));
-  const all = { 'sources.yml': 'tables:\n  src__t: [a, b]\n', ...files };
+  const registry =
+    "source: src\nstage: 1\nschedule: { cron: '0 4 * * 1' }\ndatasets:\n  t:\n    description: t\n    period: fetch-date\n    columns: { a: required, b: optional }\n";
+  const all = { 'datasets/src.yml': registry, ...files };
   for (const [file, text] of Object.entries(all)) {
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await writeFile(path.join(dir, file), text);
@@ -82,16 +86,18 @@ describe('transform runner', () => {
   test('loadModels rejects undeclared raw tables, layer violations and missing contracts', async () => {
     const yml = 'description: one row per k\nunique_key: [k]\n';
     await expect(
-      loadModels(await project({ 'staging/x/stg_x.sql': 'select * from raw.other', 'staging/x/stg_x.yml': yml })),
-    ).rejects.toThrow('reads raw.other, not declared in sources.yml');
+      loadModelsOf(await project({ 'staging/x/stg_x.sql': 'select * from raw.other', 'staging/x/stg_x.yml': yml })),
+    ).rejects.toThrow('reads raw.other, not declared in the dataset registry');
     await expect(
-      loadModels(await project({ 'matched/m.sql': 'select * from raw.src__t', 'matched/m.yml': yml })),
+      loadModelsOf(await project({ 'matched/m.sql': 'select * from raw.src__t', 'matched/m.yml': yml })),
     ).rejects.toThrow('a matched model may not read the raw layer');
-    await expect(loadModels(await project({ 'staging/x/stg_x.sql': 'select 1 as k' }))).rejects.toThrow(
+    await expect(loadModelsOf(await project({ 'staging/x/stg_x.sql': 'select 1 as k' }))).rejects.toThrow(
       'missing contract stg_x.yml',
     );
     await expect(
-      loadModels(await project({ 'staging/x/stg_x.sql': 'select 1 as k', 'staging/x/stg_x.yml': 'description: x\n' })),
+      loadModelsOf(
+        await project({ 'staging/x/stg_x.sql': 'select 1 as k', 'staging/x/stg_x.yml': 'description: x\n' }),
+      ),
     ).rejects.toThrow('unique_key is required');
   });
 
@@ -103,7 +109,7 @@ describe('transform runner', () => {
       'published/p.sql': 'select * from staging.stg_src__t',
       'published/p.yml': 'description: one row per k\nunique_key: [k]\n',
     });
-    const loaded = await loadModels(dir);
+    const loaded = await loadModels(dir, path.join(dir, 'datasets'));
     const db = await openDb();
     const stats = await runModels(db, loaded, { params: { seuil: 20 } });
     expect(Object.keys(stats)).toEqual(['staging.stg_src__t', 'published.p']);
@@ -131,15 +137,21 @@ describe('transform runner', () => {
     );
   });
 
-  test('runModels stops on a raw table lacking a declared column, naming both', async () => {
+  test('runModels stops on a raw table lacking a required column, and adds an absent optional one as null', async () => {
     const dir = await project({
-      'staging/src/stg_src__t.sql': 'select a as k from raw.src__t',
+      'staging/src/stg_src__t.sql': 'select a as k, b from raw.src__t',
       'staging/src/stg_src__t.yml': 'description: one row per a\nunique_key: [k]\n',
     });
     const db = await openDb();
-    await db.run('create table raw.src__t (a varchar, _raw_key varchar, _raw_row bigint, millesime varchar)');
-    await expect(runModels(db, await loadModels(dir))).rejects.toThrow(
-      'raw.src__t lacks column(s) b declared in transforms/sources.yml',
+    await db.run('create table raw.src__t (b varchar, _raw_key varchar, _raw_row bigint, millesime varchar)');
+    await expect(runModels(db, await loadModels(dir, path.join(dir, 'datasets')))).rejects.toThrow(
+      'raw.src__t lacks required column(s) a declared in activities/land/datasets',
     );
+    await db.run('drop table raw.src__t');
+    await db.run(
+      `create table raw.src__t as select 'x' as a, 'k' as _raw_key, 1::bigint as _raw_row, 'm' as millesime`,
+    );
+    await runModels(db, await loadModels(dir, path.join(dir, 'datasets')));
+    expect(await rows(db, 'select * from staging.stg_src__t')).toEqual([{ k: 'x', b: null }]);
   });
 });

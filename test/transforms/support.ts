@@ -28,9 +28,9 @@ export async function openDb(): Promise<DuckDBConnection> {
   return connection;
 }
 
-/** Creates every raw table of sources.yml that is missing, empty, with exactly its VARCHAR columns + lineage. */
+/** Creates every raw table the dataset registry declares that is missing, empty, with exactly its VARCHAR columns + lineage. */
 export async function createMissingRawTables(connection: DuckDBConnection): Promise<string[]> {
-  const sources = await loadSources(TRANSFORMS_DIR);
+  const sources = loadSources();
   const present = new Set(
     (await rows(connection, `select table_name from information_schema.tables where table_schema = 'raw'`)).map((r) =>
       String(r.table_name),
@@ -56,9 +56,9 @@ type RawRow = Record<string, string | null | undefined>;
  */
 export async function insertRaw(connection: DuckDBConnection, table: string, input: RawRow[]): Promise<void> {
   await createMissingRawTables(connection);
-  const sources = await loadSources(TRANSFORMS_DIR);
+  const sources = loadSources();
   const declared = new Set([...(sources.tables[table] ?? []), ...sources.lineage]);
-  if (!sources.tables[table]) throw new Error(`raw.${table} is not declared in sources.yml`);
+  if (!sources.tables[table]) throw new Error(`raw.${table} is not declared in activities/land/datasets`);
   for (const [i, row] of input.entries()) {
     const full: RawRow = { _raw_key: `test://${table}`, millesime: '2025-01-01', ...row };
     const columns = Object.keys(full).filter((c) => c !== '_raw_row');
