@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DATASETS_DIR, loadRegistry, rawTables } from '../activities/land/dataset-registry.js';
+import { DATASETS_DIR, loadRegistry, rawTables } from './dataset-registry.js';
 import { parseModelContract } from './transform-contract.js';
 import { orderModels, sortByDependencies } from './transform-order.js';
 import { MODEL_LAYERS, type MacroDef, type ModelDef, type ModelLayer } from './transform-types.js';

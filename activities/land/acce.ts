@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { sourceDatasets } from './dataset-registry.js';
+import { sourceDatasets } from '../../lake/dataset-registry.js';
 import type { SourceConnector } from './connector.js';
 import { datasetSpec } from './dataset-columns.js';
 import { decodeText } from './landing-writers.js';

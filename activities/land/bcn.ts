@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { sourceDatasets } from './dataset-registry.js';
+import { sourceDatasets } from '../../lake/dataset-registry.js';
 
 /** Declared in datasets/bcn.yml. */
 const BCN_DATASETS = sourceDatasets('bcn');

@@ -1,4 +1,4 @@
-import { sourceDatasets } from './dataset-registry.js';
+import { sourceDatasets } from '../../lake/dataset-registry.js';
 
 /** Declared in datasets/catalogue-apprentissage.yml. */
 const CATALOGUE_DATASETS = sourceDatasets('catalogue-apprentissage');

@@ -1,5 +1,5 @@
 import type { SourceConnector } from './connector.js';
-import { sourceDatasets } from './dataset-registry.js';
+import { sourceDatasets } from '../../lake/dataset-registry.js';
 import { ContractError, datasetSpec } from './dataset-columns.js';
 import { credential } from './dev-credentials.js';
 import { landLookupBatches, lookupAnswer, lookupKeys, lookupReport } from './lookup-batches.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SourceConfig, SourceId } from './sources.js';
-import type { DatasetDeclaration } from './dataset-registry.js';
+import type { DatasetDeclaration } from '../../lake/dataset-registry.js';
 import type { HttpClient } from './http.js';
 
 /** How a landed file is read by DuckDB. Every landed column is VARCHAR; staging casts. */

@@ -1,5 +1,5 @@
 import { ConfigError } from './sources.js';
-import { sourceDatasets } from './dataset-registry.js';
+import { sourceDatasets } from '../../lake/dataset-registry.js';
 import type { LandContext, LandingReport, LandRequest, SourceConnector } from './connector.js';
 import { mapSettled } from './inserjeunes-pool.js';
 import { InserjeunesSession } from './inserjeunes-session.js';

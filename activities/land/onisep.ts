@@ -1,5 +1,5 @@
 import type { LandContext, LandRequest, SourceConnector } from './connector.js';
-import { sourceDatasets } from './dataset-registry.js';
+import { sourceDatasets } from '../../lake/dataset-registry.js';
 import { ContractError, checkColumns, datasetSpec } from './dataset-columns.js';
 import { ConfigError } from './sources.js';
 import { credential } from './dev-credentials.js';

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { sourceDatasets } from './dataset-registry.js';
+import { sourceDatasets } from '../../lake/dataset-registry.js';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-/** The folder of the dataset declarations: one `<source>.yml` per source. */
-export const DATASETS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'datasets');
+/** The folder of the dataset declarations, beside the connectors: one `<source>.yml` per source. */
+export const DATASETS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../activities/land/datasets');
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 const Column = z.union([
