@@ -1,15 +1,11 @@
-import { ApplicationFailure, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { quickOptions } from './activity-options.js';
 import type { SourceId } from '../infra/config.js';
 import { nominalDate } from './nominal-date.js';
 import { publishViaCommitter } from './publish-via-committer.js';
 import { progressQuery, refreshSourceWorkflow, type RefreshSourceResult } from './refresh-source-workflow.js';
 import { newProgress, NOTHING_NEW, type BuildOutcome, type RunContext } from './types.js';
-
-/** Referentials first (they give later sources their scopes), then what depends on them, then statistics. */
-export const REFRESH_STAGES: SourceId[][] = [
-  ['bcn', 'acce', 'onisep', 'certifinfo', 'catalogue-apprentissage', 'parcoursup'],
-  ['certifinfo-api', 'quiforme', 'inserjeunes', 'insersup'],
-];
 
 export interface RefreshAllInput extends RunContext {
   /** Millésimes of the statistics sources (their defaults otherwise). */
@@ -39,7 +35,10 @@ export interface RefreshAllResult extends BuildOutcome {
   message?: string;
 }
 
-/** Refreshes every source in dependency order, then builds every layer once and publishes one lake snapshot. */
+/**
+ * Refreshes every source of the registry's plan (activities/land/datasets: stage 1, the referentials that give later
+ * sources their scopes, then stage 2), then builds every layer once and publishes one lake snapshot.
+ */
 export async function refreshAllWorkflow(input: RefreshAllInput): Promise<RefreshAllResult> {
   const progress = newProgress('landing referentials');
   setHandler(progressQuery, () => progress);
@@ -53,13 +52,15 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
   const stagedKeys: string[] = [];
   const sources: RefreshAllResult['sources'] = [];
   let current: number | undefined;
-  const stages = REFRESH_STAGES.map((stage) => stage.filter((s) => !(input.skip ?? []).includes(s)));
+  // The plan (stages, sources, datasets) is data: the registry's, read by an activity, so recorded in the history.
+  const { refreshPlan } = proxyActivities<Activities>(quickOptions(ctx, 'landing'));
+  const { stages } = await refreshPlan({ skip: input.skip });
   progress.total = stages.flat().length;
   for (const [i, stage] of stages.entries()) {
     progress.step = i === 0 ? 'landing referentials' : 'landing statistics and lookups';
     const overlay = [...stagedKeys];
     const results = await Promise.all(
-      stage.map(async (source) => {
+      stage.map(async ({ source, datasets }) => {
         try {
           const result = await executeChild(refreshSourceWorkflow, {
             workflowId: `${workflowInfo().workflowId}/${source}`,
@@ -68,6 +69,7 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
               {
                 ...ctx,
                 source,
+                datasets,
                 date,
                 periods: i > 0 ? input.periods : undefined,
                 overlayStagedKeys: overlay,

@@ -20,7 +20,10 @@ export async function planSource(input: PlanSourceInput): Promise<Array<{ datase
       `unknown source "${input.source}"; sources: ${Object.keys(CONNECTORS).join(', ')}`,
       FAILURE_TYPES.notFound,
     );
-  const datasets = input.datasets?.length ? input.datasets : Object.keys(connector.datasets);
+  // Opt-in datasets (e.g. routes the publisher does not document) are landed only when named.
+  const datasets = input.datasets?.length
+    ? input.datasets
+    : Object.keys(connector.datasets).filter((d) => !connector.datasets[d].optIn);
   const unknown = datasets.filter((d) => !connector.datasets[d]);
   if (unknown.length)
     throw ApplicationFailure.nonRetryable(

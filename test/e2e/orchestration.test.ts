@@ -11,7 +11,11 @@ import { readServiceRecord } from '../../infra/services/service-process.js';
 import { servicePaths } from '../../infra/services/service-paths.js';
 import { servicesDown, servicesUp } from '../../infra/services/index.js';
 import type { BackfillOutcome } from '../../workflows/backfill-workflow.js';
-import { REFRESH_STAGES, type RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
+import { refreshPlan } from '../../activities/land/refresh-plan.js';
+import type { RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
+
+/** The registry's stages, as refresh-all receives them. */
+const REFRESH_STAGES = (await refreshPlan()).stages.map((stage) => stage.map((p) => p.source));
 import type { RefreshSourceResult } from '../../workflows/refresh-source-workflow.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
