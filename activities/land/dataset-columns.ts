@@ -64,7 +64,7 @@ export function checkShape(
   const match = shapes.find(([, s]) => s.columns.every((c) => present.has(c)));
   if (match) return match[0];
   throw new ContractError(
-    `${where.source}: dataset ${where.dataset}: ${where.url} has none of the known shapes (${shapes.map(([n, s]) => `${n}: ${s.columns.join(' + ')}`).join('; ')})`,
+    `${where.source}: dataset ${where.dataset}: ${where.url} has none of the known shapes (${shapes.map(([n, s]) => `${n}: ${s.columns.map((c) => `"${c}"`).join(' + ')}`).join('; ')})`,
     where.source,
     where.dataset,
     where.url,

@@ -66,19 +66,6 @@ export const insersupConnector: SourceConnector = {
     const { res, records } =
       request.dataset === 'nationales' ? await fetchNationales(ctx, request) : await fetchEtablissements(ctx);
     const columns = recordColumns(records);
-    if (
-      request.dataset === 'etablissements' &&
-      records.length &&
-      !columns.includes('diplome') &&
-      !columns.includes('diplome_consol')
-    ) {
-      throw new ContractError(
-        `insersup: etablissements: neither "diplome" nor "diplome_consol" in the records of ${res.url}`,
-        'insersup',
-        'etablissements',
-        res.url,
-      );
-    }
     const unknownColumns = records.length
       ? checkColumns({ source: 'insersup', dataset: request.dataset, url: res.url }, columns, spec)
       : [];

@@ -5,7 +5,7 @@ with source as (
 renomme as (
     select
         uai_normalise(etablissement) as uai,
-        code_au_format(diplome, 7) as code_certification,
+        code_au_format(coalesce(diplome, diplome_consol), 7) as code_certification,
         trim(libelle_diplome) as libelle_diplome,
         trim(type_diplome_long) as type_diplome,
         trim(denomination_principale) as libelle_etablissement,

@@ -2,9 +2,46 @@ with source as (
     select * from raw.insersup__nationales
 ),
 
+-- Two shapes (activities/land/datasets/insersup.yml): `long`, one record per horizon (`date_inser`), and `wide`
+-- (Dec 2025), one record per population with `<field>_6/_12/_18/_24`. Both become one row per horizon here.
+longue as (
+    select
+        uo_lib, promo, diplome, libelle_diplome, type_diplome_long, obtention_diplome, genre, nationalite,
+        nb_sortants, nb_poursuivants, date_inser, nb_sortants_en_emploi_sal_fr, salaire_q1, salaire_q2, salaire_q3,
+        _raw_key, _raw_row
+    from source
+    where date_inser is not null
+),
+
+large as (
+    select
+        uo_lib, promo, diplome, libelle_diplome, type_diplome_long, obtention_diplome, genre, nationalite,
+        nb_sortants, nb_poursuivants,
+        horizon.mois::varchar as date_inser,
+        case horizon.mois
+            when 6 then nb_sortants_en_emploi_sal_fr_6
+            when 12 then nb_sortants_en_emploi_sal_fr_12
+            when 18 then nb_sortants_en_emploi_sal_fr_18
+            when 24 then nb_sortants_en_emploi_sal_fr_24
+        end as nb_sortants_en_emploi_sal_fr,
+        case horizon.mois when 12 then salaire_q1_12 end as salaire_q1,
+        case horizon.mois when 12 then salaire_q2_12 end as salaire_q2,
+        case horizon.mois when 12 then salaire_q3_12 end as salaire_q3,
+        _raw_key, _raw_row
+    from source
+    cross join (values (6), (12), (18), (24)) as horizon (mois)
+    where date_inser is null
+),
+
+horizons as (
+    select * from longue
+    union all
+    select * from large
+),
+
 filtre as (
     select *
-    from source
+    from horizons
     where lower(trim(uo_lib)) = 'national'
         and lower(trim(diplome)) <> 'all'
         and lower(trim(coalesce(obtention_diplome, 'ensemble'))) = 'ensemble'

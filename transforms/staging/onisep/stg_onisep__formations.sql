@@ -6,8 +6,11 @@ with source as (
 
 renomme as (
     select
-        ideo_normalise(lien_site_onisep_fr) as code_ideo,
+        -- The 2022 layout links to onisep.fr (`lien site onisep.fr`), the current one gives `url et ID Onisep`.
+        ideo_normalise(coalesce(url_et_id_onisep, lien_site_onisep_fr)) as code_ideo,
         trim(libelle_formation_principal) as libelle,
+        -- The current layout's `code scolarité` is the formation's CFD, where it has one (none in the 2022 layout).
+        code_au_format(code_scolarite, 8) as code_formation_diplome,
         trim(libelle_type_formation) as libelle_type_formation,
         rncp_normalise(code_rncp) as code_rncp,
         millesime,
