@@ -26,6 +26,8 @@ export interface RefreshSourceInput extends RunContext {
   publish?: boolean;
   /** Land every dataset even when its payload is the latest one landed. */
   force?: boolean;
+  /** Accept an empty answer where the lake had rows (`--accept-removal`): a real removal, published. */
+  acceptRemoval?: boolean;
 }
 
 export interface RefreshSourceResult extends BuildOutcome {
@@ -61,6 +63,7 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
         scope: input.scope,
         overlayStagedKeys: input.overlayStagedKeys,
         force: input.force,
+        acceptRemoval: input.acceptRemoval,
       });
       progress.done += 1;
       progress.rowsLanded += result.rows;

@@ -14,6 +14,7 @@ import type { LandContext } from './connector.js';
 import { HttpClient, NotModified } from './http.js';
 import { CONNECTORS } from './index.js';
 import { conditionalFor, knownPayload, latestLanding, samePayloads, specFingerprint } from './latest-landing.js';
+import { checkEmptyAnswer } from './empty-answer.js';
 import { resolveScope } from './scopes.js';
 
 export interface LandSourceInput {
@@ -26,6 +27,8 @@ export interface LandSourceInput {
   overlayStagedKeys?: string[];
   /** Land even when the payload is the latest one landed (no conditional request, no comparison). */
   force?: boolean;
+  /** Accept an empty answer where the lake had rows (a real removal); otherwise it is retried, then fails. */
+  acceptRemoval?: boolean;
 }
 
 export interface LandSourceResult {
@@ -158,6 +161,12 @@ export async function landSource(
     return await Workspace.with(async (ws) => {
       const staged = await stageLanding(ws, report.files, spec, period, label);
       const total = staged.rows + staged.quarantined;
+      await checkEmptyAnswer(
+        deps.lake,
+        { label, table, spec, period, attempt: rt.attempt },
+        total,
+        input.acceptRemoval,
+      );
       if (total > 0 && staged.quarantined / total > deps.config.quarantineThreshold) {
         throw ApplicationFailure.nonRetryable(
           `${label}: ${staged.quarantined} of ${total} rows (${((100 * staged.quarantined) / total).toFixed(1)}%) break the contract, above the ${(100 * deps.config.quarantineThreshold).toFixed(1)}% threshold (DEVENIR_QUARANTINE_THRESHOLD); first: ${staged.sampleReasons.join(' | ')}`,

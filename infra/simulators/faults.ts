@@ -11,6 +11,7 @@ export const FAULT_KINDS = [
   'rename-column', // rename `column` to `to`
   'extra-column', // add `column` with value `to`
   'unknown-measure', // InserJeunes: add a measure `column` nobody knows
+  'empty', // a well-formed answer with no records (a publisher mid-update, or a real removal)
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -62,17 +63,18 @@ export class FaultBook {
     return this.faults.filter(
       (f) =>
         f.source === source &&
-        ['drop-column', 'rename-column', 'extra-column', 'unknown-measure'].includes(f.kind) &&
+        ['drop-column', 'rename-column', 'extra-column', 'unknown-measure', 'empty'].includes(f.kind) &&
         (!f.match || path.includes(f.match)),
     );
   }
 }
 
-/** Applies column faults to flat records (JSON rows or parsed CSV rows). */
+/** Applies column faults (and `empty`) to flat records (JSON rows or parsed CSV rows). */
 export function applyColumnFaults<T extends Record<string, unknown>>(
   rows: T[],
   faults: Fault[],
 ): Record<string, unknown>[] {
+  if (faults.some((f) => f.kind === 'empty')) return [];
   if (!faults.some((f) => f.kind.endsWith('-column'))) return rows;
   return rows.map((row) => {
     const out: Record<string, unknown> = { ...row };
