@@ -8,15 +8,13 @@ import path from 'node:path';
 import type { ActivityDeps, ActivityRuntime } from '../activities/deps.js';
 import { landSource, type LandSourceResult } from '../activities/land/land-source.js';
 import { planSource } from '../activities/land/plan-source.js';
+import { refreshPlan } from '../activities/land/refresh-plan.js';
 import { loadConfig, sourceEnvPrefix, SOURCE_IDS, type SourceId } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 import { openLake } from '../lake/open-lake.js';
 
-/** Referentials first (they give later sources their scopes), then statistics: refresh-all's REFRESH_STAGES. */
-export const LANDING_STAGES: SourceId[][] = [
-  ['bcn', 'acce', 'onisep', 'certifinfo', 'catalogue-apprentissage', 'parcoursup'],
-  ['certifinfo-api', 'quiforme', 'inserjeunes', 'insersup'],
-];
+/** Referentials first (they give later sources their scopes), then statistics: refresh-all's plan, from the registry. */
+export const LANDING_STAGES: SourceId[][] = (await refreshPlan()).stages.map((stage) => stage.map((p) => p.source));
 
 /** A new temp folder for one bench run. */
 export function benchDir(): string {
