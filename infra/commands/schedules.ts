@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { parse } from 'yaml';
+import { registry } from '../../lake/dataset-registry.js';
 import { z } from 'zod';
 import type { RefreshSourceInput } from '../../workflows/refresh-source-workflow.js';
 import type { App } from '../app.js';
@@ -17,19 +18,24 @@ const ScheduleFile = z.object({
   timezone: z.string(),
   catchupWindow: z.string(),
   overlap: Overlap,
-  // Any subset of the sources (zod 4's record over an enum would demand every one of them).
-  sources: z.partialRecord(
-    z.enum(SOURCE_IDS),
-    z.object({ cron: z.string(), why: z.string().optional(), paused: z.boolean().optional() }),
-  ),
+  // Any subset of the sources (zod 4's record over an enum would demand every one of them). Absent: every source's
+  // `schedule` in its registry entry (activities/land/datasets/<source>.yml).
+  sources: z
+    .partialRecord(
+      z.enum(SOURCE_IDS),
+      z.object({ cron: z.string(), why: z.string().optional(), paused: z.boolean().optional() }),
+    )
+    .optional(),
 });
 
-/** The schedule file: infra/schedules.yml, or DEVENIR_SCHEDULES_FILE. */
+/** The schedule file (infra/schedules.yml, or DEVENIR_SCHEDULES_FILE), each source's cron from the registry unless the file lists them. */
 export function loadSchedules(file = process.env.DEVENIR_SCHEDULES_FILE ?? DEFAULT_FILE) {
   const parsed = ScheduleFile.safeParse(parse(readFileSync(file, 'utf8')));
   if (!parsed.success)
     throw new UsageError(`${file}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
-  return parsed.data;
+  const sources =
+    parsed.data.sources ?? Object.fromEntries(Object.values(registry()).map((s) => [s.source as SourceId, s.schedule]));
+  return { ...parsed.data, sources };
 }
 
 const scheduleId = (app: App, source: string) => `${app.config.temporal.taskQueuePrefix}/refresh/${source}`;
