@@ -10,6 +10,7 @@ import { fetchOdsExport, scalarsAsText } from './esr-opendata.js';
 import type { HttpResponse } from './http.js';
 import { decodeText, recordColumns, writeNdjson } from './landing-writers.js';
 import { payloadReport } from './payload-landing.js';
+import { isSpreadsheet, spreadsheetRecords } from './spreadsheet.js';
 
 /** Declared in datasets/parcoursup.yml. */
 const DATASETS = sourceDatasets('parcoursup');
@@ -24,18 +25,26 @@ function exportText(res: HttpResponse): string {
   return text.replace(/^\uFEFF/, '');
 }
 
-/** The formations export: `DEVENIR_PARCOURSUP_CSV_URL`, else `<base>/exports/listeFormationsInserJeunes.csv`. */
+/**
+ * The formations export as Parcoursup sends it: an Excel workbook (.xlsx) or a `;`-separated CSV, told apart by the
+ * answer's content type or file signature. From `DEVENIR_PARCOURSUP_EXPORT_URL` (or its older name
+ * `DEVENIR_PARCOURSUP_CSV_URL`, for both formats), else `<base>/exports/listeFormationsInserJeunes.csv`. Columns are
+ * matched by name (accents, case and punctuation ignored, any order); descriptive columns are optional.
+ */
 async function landFormations(ctx: LandContext, period: string) {
-  const res = await ctx.http.request(ctx.config.urls.CSV_URL ?? 'exports/listeFormationsInserJeunes.csv', {
-    expect: 'bytes',
-  });
+  const url = ctx.config.urls.EXPORT_URL ?? ctx.config.urls.CSV_URL ?? 'exports/listeFormationsInserJeunes.csv';
+  const res = await ctx.http.request(url, { expect: 'bytes' });
+  const where = { source: 'parcoursup', dataset: 'formations', url: res.url };
+  if (isSpreadsheet(res.headers.get('content-type'), res.bytes)) {
+    const { header, records } = await spreadsheetRecords(res.bytes);
+    const unknownColumns = checkColumns(where, header, DATASETS.formations);
+    const rawKey = await ctx.saveRaw(res.bytes, 'xlsx', 'formations', period);
+    const landed = await writeNdjson(ctx.workDir, 'formations', records);
+    return { res, unknownColumns, file: { ...landed, rawKey } };
+  }
   const text = exportText(res);
   const [header = []] = parse(text, { delimiter: ';', to_line: 1, bom: true }) as string[][];
-  const unknownColumns = checkColumns(
-    { source: 'parcoursup', dataset: 'formations', url: res.url },
-    header,
-    DATASETS.formations,
-  );
+  const unknownColumns = checkColumns(where, header, DATASETS.formations);
   const rawKey = await ctx.saveRaw(res.bytes, 'csv', 'formations', period);
   const file = path.join(ctx.workDir, 'formations.csv');
   await writeFile(file, text, 'utf8');
@@ -61,8 +70,8 @@ async function landCartographie(ctx: LandContext, period: string) {
 }
 
 /**
- * Parcoursup: the formations export Parcoursup hands over for InserJeunes matching (CSV at `DEVENIR_PARCOURSUP_URL`,
- * transcoded to UTF-8) and the open cartographie of formations on the ESR portal (`DEVENIR_PARCOURSUP_OPENDATA_URL`).
+ * Parcoursup: the formations export Parcoursup hands over for InserJeunes matching (.xlsx or CSV, see
+ * landFormations) and the open cartographie of formations on the ESR portal (`DEVENIR_PARCOURSUP_OPENDATA_URL`).
  */
 export const parcoursupConnector: SourceConnector = {
   source: 'parcoursup',
