@@ -27,6 +27,7 @@ renomme as (
         nombre_parse(salaire_q1_national_diplome_12) as salaire_q1_national_diplome_12,
         nombre_parse(salaire_q2_national_diplome_12) as salaire_q2_national_diplome_12,
         nombre_parse(salaire_q3_national_diplome_12) as salaire_q3_national_diplome_12,
+        millesime as date_collecte,
         _raw_key,
         _raw_row::bigint as _raw_row
     from source
@@ -51,10 +52,13 @@ final as (
         millesime,
         millesime_annee_debut(millesime) as millesime_annee_debut,
         millesime_annee_fin(millesime) as millesime_annee_fin,
-        * exclude (uai, code_certification, millesime, annee_fin)
+        * exclude (uai, code_certification, millesime, annee_fin, date_collecte)
     from millesimes
-    -- One SISE can be published under several disciplines: the first row landed is kept.
-    qualify row_number() over (partition by uai, code_certification, millesime order by _raw_key, _raw_row) = 1
+    -- The latest fetch wins (a re-fetch carries the publisher's corrections); within one fetch, one SISE can be
+    -- published under several disciplines: the first row landed is kept.
+    qualify row_number() over (
+        partition by uai, code_certification, millesime order by date_collecte desc, _raw_key, _raw_row
+    ) = 1
 )
 
 select * from final
