@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { sourceDatasets } from '../../lake/dataset-registry.js';
 import { Workspace } from '../../lake/duckdb-session.js';
 import type { StagedTable } from '../../lake/lake.js';
 import { registerTables } from '../../lake/lake-views.js';
@@ -6,29 +7,8 @@ import { overlayTables } from '../../lake/overlay.js';
 import { loadStaged } from '../../lake/staged.js';
 import type { ActivityDeps } from '../deps.js';
 
-/**
- * ACCE natures whose UAIs InserJeunes may know: lycées (general, technological, polyvalent, professional),
- * their sections, EREA, MFR, SEGPA, post-bac schools (STS) and CFA. Others are not asked for.
- */
-export const INSERJEUNES_NATURES = [
-  '300',
-  '301',
-  '302',
-  '306',
-  '320',
-  '334',
-  '335',
-  '370',
-  '380',
-  '390',
-  '400',
-  '430',
-  '440',
-  '445',
-  '450',
-  '600',
-  '605',
-];
+/** ACCE natures the per-UAI InserJeunes loop asks about: declared (and explained) in datasets/inserjeunes.yml. */
+export const INSERJEUNES_NATURES = sourceDatasets('inserjeunes').etablissements.lists.natures ?? [];
 
 interface ScopeQuery {
   /** Raw tables the query reads; the scope is empty while one is missing. */
@@ -46,7 +26,7 @@ export const SCOPES: Record<string, ScopeQuery> = {
   'inserjeunes/etablissements': {
     needs: ['raw.acce__etablissements'],
     queries: {
-      uai: `select distinct numero_uai as code from raw.acce__etablissements where regexp_full_match(numero_uai, '[0-9]{7}[A-Z]') and nature_uai in (${INSERJEUNES_NATURES.map((n) => `'${n}'`).join(', ')}) order by code`,
+      uai: `select distinct numero_uai as code from raw.acce__etablissements where regexp_full_match(numero_uai, '[0-9]{7}[A-Z]') and nature_uai in (${INSERJEUNES_NATURES.map((n) => `'${n}'`).join(', ')}) and coalesce(lower(pays_libe), 'france') = 'france' order by code`,
     },
   },
   'quiforme/organismes': {
