@@ -89,7 +89,7 @@ describe('staging', () => {
     ]);
   });
 
-  test('a national millésime YYYY becomes the pair (YYYY-1, YYYY)', async () => {
+  test('a national millésime YYYY is stored as the pair YYYY-1_YYYY, the API year kept as millesime_api', async () => {
     const db = await openDb();
     await given(db, {
       inserjeunes__nationales: inserjeunes('france', 'apprentissage', '2022', '40023203', { nb_annee_term: 40 }),
@@ -98,9 +98,20 @@ describe('staging', () => {
     expect(
       await rows(
         db,
-        `select scope_code, millesime, millesime_annee_debut, millesime_annee_fin from staging.stg_inserjeunes__nationales`,
+        `select scope_code, millesime, millesime_api, millesime_annee_debut, millesime_annee_fin from staging.stg_inserjeunes__nationales`,
       ),
-    ).toEqual([{ scope_code: 'FR', millesime: '2022', millesime_annee_debut: 2021, millesime_annee_fin: 2022 }]);
+    ).toEqual([
+      {
+        scope_code: 'FR',
+        millesime: '2021_2022',
+        millesime_api: '2022',
+        millesime_annee_debut: 2021,
+        millesime_annee_fin: 2022,
+      },
+    ]);
+    expect(await rows(db, `select millesime, millesime_api from published.stats_nationales`)).toEqual([
+      { millesime: '2021_2022', millesime_api: '2022' },
+    ]);
   });
 
   test('InserSup markers: "130 *" is a cumulated millésime, "12 **" and no marker a single one; nd/na and French decimals', async () => {

@@ -182,12 +182,13 @@ describe('statistics', () => {
     ]);
   });
 
-  test('secrecy: under 20 in the final year every count but nb_annee_term and every rate is withheld, with a reason', async () => {
+  test('secrecy: under 20 in the final year, or an unknown final year, every count and rate is withheld, with a reason', async () => {
     const db = await openDb();
     await given(db, {
       inserjeunes__regionales: [
         ...inserjeunes(...REGION, '40000001', cohorte(19, 5, 10, { taux_rupture_contrats: 12 })),
         ...inserjeunes(...REGION, '40000002', cohorte(20, 5, 10)),
+        ...inserjeunes(...REGION, '40000003', { nb_poursuite_etudes: 5, nb_en_emploi_6_mois: 10 }),
       ],
     });
     await build(db);
@@ -210,6 +211,15 @@ describe('statistics', () => {
         taux_en_formation: 25,
         taux_rupture_contrats: null,
         raison_masquage: null,
+      },
+      {
+        code_certification: '40000003',
+        nb_annee_term: null,
+        nb_poursuite_etudes: null,
+        nb_sortant: null,
+        taux_en_formation: null,
+        taux_rupture_contrats: null,
+        raison_masquage: 'effectif en annee terminale inconnu',
       },
     ]);
     expect(

@@ -21,7 +21,13 @@ normalise as (
                 end
             when 'uai' then uai_normalise(scope_code)
         end as scope_code,
-        trim(millesime) as millesime,
+        -- One millésime form across layers: the national route's single year (`2023`) becomes the pair (`2022_2023`)
+        -- the regional and UAI routes use, so figures of one cohort join (anchor §6.2).
+        case
+            when regexp_full_match(trim(millesime), '[0-9]{4}')
+                then (trim(millesime)::integer - 1)::varchar || '_' || trim(millesime)
+            else trim(millesime)
+        end as millesime,
         case lower(trim(filiere))
             when 'voie_pro_sco_educ_nat' then 'pro'
             when 'pro' then 'pro'

@@ -1,13 +1,16 @@
 -- A matched statistics table as published: with fewer than secrecy_threshold pupils in the final year
--- (nb_annee_term), every count but nb_annee_term, every rate and every salary is withheld and raison_masquage says
--- why (matched keeps the values); mesures_inconnues is dropped.
+-- (nb_annee_term), or when nb_annee_term is unknown (nothing says the cohort is large enough), every count but
+-- nb_annee_term, every rate and every salary is withheld and raison_masquage says why (matched keeps the values);
+-- mesures_inconnues is dropped.
 create or replace macro secret_statistique(tbl) as table
 with stats as (
     select * from query_table(tbl)
 ),
 
 masquage as (
-    select * exclude (mesures_inconnues), nb_annee_term < getvariable('secrecy_threshold') as est_masque
+    select
+        * exclude (mesures_inconnues),
+        coalesce(nb_annee_term < getvariable('secrecy_threshold'), true) as est_masque
     from stats
 ),
 
@@ -16,11 +19,10 @@ final as (
         columns(c -> not regexp_matches(c, '^(nb_|taux_|salaire_)') and c <> 'est_masque'),
         nb_annee_term,
         if(est_masque, null, columns(c -> regexp_matches(c, '^(nb_|taux_|salaire_)') and c <> 'nb_annee_term')),
-        if(
-            est_masque,
-            'moins de ' || getvariable('secrecy_threshold')::varchar || ' eleves en annee terminale',
-            null
-        ) as raison_masquage
+        case
+            when nb_annee_term is null then 'effectif en annee terminale inconnu'
+            when est_masque then 'moins de ' || getvariable('secrecy_threshold')::varchar || ' eleves en annee terminale'
+        end as raison_masquage
     from masquage
 )
 

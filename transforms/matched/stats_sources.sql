@@ -41,6 +41,7 @@ inserjeunes as (
 lignes as (
     select
         scope, scope_code, code_certification, filiere, millesime, millesime_annee_debut, millesime_annee_fin,
+        millesime_api,
         'inserjeunes' as producteur,
         libelle_etablissement,
         nb_annee_term, nb_sortant, nb_poursuite_etudes,
@@ -110,6 +111,8 @@ parts as (
 final as (
     select
         scope, scope_code, code_certification, filiere, millesime, millesime_annee_debut, millesime_annee_fin,
+        -- The national InserJeunes route's own single year (`2023` for `2022_2023`); null for the other figures.
+        millesime_api,
         producteur, libelle_etablissement,
         nb_annee_term, nb_sortant, nb_poursuite_etudes,
         nb_en_emploi_6_mois, nb_en_emploi_12_mois, nb_en_emploi_18_mois, nb_en_emploi_24_mois, nb_diplome,

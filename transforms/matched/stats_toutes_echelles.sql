@@ -27,6 +27,7 @@ final as (
         ligne.millesime,
         ligne.millesime_annee_debut,
         ligne.millesime_annee_fin,
+        ligne.millesime_api,
         certification.code_certification_type,
         certification.code_formation_diplome,
         certification.libelle,

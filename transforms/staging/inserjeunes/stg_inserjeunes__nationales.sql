@@ -3,7 +3,9 @@ with mesures as (
 ),
 
 final as (
-    select * from mesures
+    -- The national route's own single-year millésime (`2023` for `2022_2023`), as asked of the API.
+    select *, millesime_annee_fin(millesime)::varchar as millesime_api
+    from mesures
 )
 
 select * from final
