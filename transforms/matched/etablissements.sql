@@ -1,8 +1,40 @@
 -- Establishments of the ACCE référentiel with their commune, département, académie, INSEE region and région
 -- académique, their roles in the apprenticeship catalogue (lieu de formation, formateur, gestionnaire) and their
--- ACCE mother/daughter links.
-with acce as (
+-- ACCE mother/daughter links, completed by QuiForme (SIRET, SIREN, raison sociale, enseigne, état administratif,
+-- address); a UAI QuiForme knows and ACCE lacks is added (source_referentiel = 'quiforme').
+with acce_seul as (
     select * from staging.stg_acce__etablissements
+),
+
+organismes as (
+    select * from staging.stg_quiforme__organismes
+),
+
+quiforme as (
+    select
+        uai,
+        first(siret order by siret) as siret,
+        first(siren order by siret) as siren,
+        first(raison_sociale order by siret) as raison_sociale,
+        first(enseigne order by siret) as enseigne,
+        first(etat_administratif order by siret) as etat_administratif,
+        first(adresse order by siret) as adresse,
+        max(millesime) as millesime
+    from organismes
+    group by uai
+),
+
+acce as (
+    select *, 'acce' as source_referentiel from acce_seul
+    union all by name
+    select
+        uai,
+        coalesce(enseigne, raison_sociale) as denomination_principale,
+        siret,
+        millesime,
+        'quiforme' as source_referentiel
+    from quiforme
+    where uai not in (select uai from acce_seul)
 ),
 
 rattachements as (
@@ -70,7 +102,13 @@ final as (
         acce.type_uai,
         acce.secteur_public_prive,
         acce.etat_etablissement,
-        acce.siret,
+        coalesce(acce.siret, quiforme.siret) as siret,
+        quiforme.siren,
+        quiforme.raison_sociale,
+        quiforme.enseigne,
+        quiforme.etat_administratif,
+        quiforme.adresse,
+        acce.source_referentiel,
         coalesce(catalogue.sirets, []) as sirets_catalogue,
         catalogue.raison_sociale_catalogue,
         acce.code_postal,
@@ -101,6 +139,7 @@ final as (
     left join meres as mere on mere.uai = acce.uai
     left join filles as fille on fille.uai = acce.uai
     left join catalogue on catalogue.uai = acce.uai
+    left join quiforme on quiforme.uai = acce.uai
 )
 
 select * from final

@@ -8,7 +8,12 @@ renomme as (
     select
         uai_normalise(uai) as uai,
         code_normalise(siret) as siret,
+        code_normalise(siren) as siren,
         trim(raison_sociale) as raison_sociale,
+        trim(enseigne) as enseigne,
+        trim(etat_administratif) as etat_administratif,
+        -- The BAN address as QuiForme returns it (JSON text when it is an object).
+        adresse,
         millesime,
         _raw_key,
         _raw_row::bigint as _raw_row
