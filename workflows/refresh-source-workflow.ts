@@ -1,4 +1,4 @@
-import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { LandSourceResult } from '../activities/land/land-source.js';
 import type { SourceId } from '../infra/config.js';
@@ -54,33 +54,48 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
   const plan = await planSource({ source: input.source, datasets: input.datasets, periods: input.periods, date });
   progress.total = plan.length;
   progress.step = `landing ${input.source}`;
-  const landed = await Promise.all(
-    plan.map(async (p) => {
-      const result = await landSource({
-        source: input.source,
-        dataset: p.dataset,
-        period: p.period,
-        scope: input.scope,
-        overlayStagedKeys: input.overlayStagedKeys,
-        force: input.force,
-        acceptRemoval: input.acceptRemoval,
-      });
-      progress.done += 1;
-      progress.rowsLanded += result.rows;
-      progress.requests += result.requests;
-      return result;
-    }),
-  );
+  const land = async (p: (typeof plan)[number]) => {
+    const result = await landSource({
+      source: input.source,
+      dataset: p.dataset,
+      period: p.period,
+      scope: input.scope,
+      overlayStagedKeys: input.overlayStagedKeys,
+      force: input.force,
+      acceptRemoval: input.acceptRemoval,
+    });
+    progress.done += 1;
+    progress.rowsLanded += result.rows;
+    progress.requests += result.requests;
+    return result;
+  };
+  // A documented dataset that fails fails the source at once (nothing published); an opt-in one (an undocumented
+  // route, e.g. a 404) fails alone: the others are published, then the run reports it.
+  const optIn = plan.filter((p) => p.optIn);
+  const [documented, settled] = await Promise.all([
+    Promise.all(plan.filter((p) => !p.optIn).map(land)),
+    Promise.allSettled(optIn.map(land)),
+  ]);
+  const optInFailures = optIn.flatMap((p, i) => {
+    const r = settled[i];
+    return r.status === 'rejected' ? [`${p.dataset} ${p.period} (${causeMessage(r.reason)})`] : [];
+  });
+  const landed = [...documented, ...settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))];
   progress.sourcesDone.push(input.source);
   const stagedKeys = landed.flatMap((l) => (l.stagedKey ? [l.stagedKey] : []));
   const unchanged = landed.every((l) => l.unchanged);
-  if (unchanged) {
+  if (unchanged && !optInFailures.length) {
     progress.step = 'done';
     const snapshotId = Math.max(0, ...landed.map((l) => l.snapshotId ?? 0)) || undefined;
     const base = { source: input.source, landed, stagedKeys, unchanged, snapshotId };
     return { ...base, committed: false, tablesChanged: [], modelsRun: [], message: NOTHING_NEW };
   }
-  if (input.publish === false) return { source: input.source, landed, stagedKeys };
+  if (input.publish === false && !optInFailures.length) return { source: input.source, landed, stagedKeys };
+  if (input.publish === false)
+    throw ApplicationFailure.nonRetryable(
+      `${input.source}: opt-in dataset(s) failed: ${optInFailures.join('; ')}`,
+      'DatasetsFailed',
+    );
   progress.step = input.build === false ? 'publishing' : 'building and publishing';
   const periods = [...new Set(plan.map((p) => p.period))].join(',');
   const published = await publishViaCommitter(
@@ -93,6 +108,12 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
     input.build !== false,
   );
   progress.step = 'done';
+  if (optInFailures.length)
+    throw ApplicationFailure.nonRetryable(
+      `${input.source}: published snapshot ${published.snapshotId} without opt-in dataset(s) ${optInFailures.join('; ')}`,
+      'DatasetsFailed',
+      { snapshotId: published.snapshotId, landed },
+    );
   return {
     source: input.source,
     landed,
@@ -103,4 +124,10 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
     heldBack: (published as BuildOutcome).heldBack,
     modelsRun: (published as BuildOutcome).modelsRun,
   };
+}
+
+/** The message of an activity failure's cause (the activity's own sentence), else of the failure. */
+function causeMessage(error: unknown): string {
+  const cause = (error as Error).cause;
+  return cause instanceof Error ? cause.message : (error as Error).message;
 }

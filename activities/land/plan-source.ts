@@ -13,7 +13,9 @@ export interface PlanSourceInput {
 }
 
 /** Which (dataset, period) pairs a refresh lands. */
-export async function planSource(input: PlanSourceInput): Promise<Array<{ dataset: string; period: string }>> {
+export async function planSource(
+  input: PlanSourceInput,
+): Promise<Array<{ dataset: string; period: string; optIn?: boolean }>> {
   const connector = CONNECTORS[input.source];
   if (!connector)
     throw ApplicationFailure.nonRetryable(
@@ -30,15 +32,17 @@ export async function planSource(input: PlanSourceInput): Promise<Array<{ datase
       `${input.source}: no dataset ${unknown.join(', ')}; datasets: ${Object.keys(connector.datasets).join(', ')}`,
       FAILURE_TYPES.notFound,
     );
-  const plan: Array<{ dataset: string; period: string }> = [];
+  const plan: Array<{ dataset: string; period: string; optIn?: boolean }> = [];
   for (const dataset of datasets) {
+    // Opt-in datasets (undocumented routes) fail alone: the workflow publishes the others.
+    const optIn = connector.datasets[dataset].optIn || undefined;
     if (connector.datasets[dataset].period === 'fetch-date') {
-      plan.push({ dataset, period: input.date });
+      plan.push({ dataset, period: input.date, optIn });
       continue;
     }
     const defaults = connector.defaultPeriods(dataset, input.date);
     const periods = input.periods?.length ? input.periods.map((p) => matchForm(p, defaults)) : defaults;
-    for (const period of [...new Set(periods)]) plan.push({ dataset, period });
+    for (const period of [...new Set(periods)]) plan.push({ dataset, period, optIn });
   }
   return plan;
 }
