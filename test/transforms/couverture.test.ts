@@ -57,7 +57,8 @@ describe('coverage by level: établissement → région académique → national
       couverture: 'couvert',
       couverture_etablissement: 'non couvert',
       raison_etablissement: "pas de donnees pour l'etablissement",
-      millesime_donnee: '2022',
+      // The API's national year 2022 is stored as the cohort pair, like every other level.
+      millesime_donnee: '2021_2022',
       nb_annee_term: 500,
     });
   });
