@@ -19,6 +19,7 @@ const commands = {
 
 /** Errors that are the user's to fix (exit code 2), and the services' (exit code 3), by name. */
 const USAGE_ERRORS = ['UsageError', 'ConfigError', 'ExportError'];
+import { parseRoles } from './worker-roles.js';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, services: 3 } as const;
@@ -99,14 +100,24 @@ services
 
 program
   .command('worker')
-  .description('run a worker (workflows, landing and building queues) until interrupted')
+  .description('run a worker (workflows, landing and building queues, or the --role ones) until interrupted')
   .option('--simulators', 'serve sources with no DEVENIR_<SOURCE>_URL from the bundled simulators')
+  .option(
+    '--role <roles>',
+    'queues to poll, comma-separated: workflows, landing, building',
+    'workflows,landing,building',
+  )
+  .addHelpText(
+    'after',
+    '\nExample (separate pools):\n  $ devenir worker --role landing\n  $ devenir worker --role workflows,building',
+  )
   .action(
     action(
-      async (app, o: { simulators?: boolean }) => {
+      async (app, o: { simulators?: boolean; role?: string }) => {
+        const roles = parseRoles(o.role);
         const { startEmbedded } = await commands.embedded();
-        const running = await startEmbedded(app, { simulators: Boolean(o.simulators) });
-        app.log.info('worker running; Ctrl-C to stop');
+        const running = await startEmbedded(app, { simulators: Boolean(o.simulators), roles });
+        app.log.info({ roles }, 'worker running; Ctrl-C to stop');
         await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
         await running.stop();
       },

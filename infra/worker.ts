@@ -6,6 +6,7 @@ import { createActivities } from '../activities/index.js';
 import type { Config, SourceId } from './config.js';
 import { openLake } from '../lake/open-lake.js';
 import { runContext } from './temporal.js';
+import { WORKER_ROLES, type WorkerRole } from './worker-roles.js';
 
 const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -29,13 +30,14 @@ export interface RunningWorker {
 let runtimeInstalled = false;
 
 /**
- * Starts the three workers of one lake: workflows, landing (I/O-bound, many slots) and building
- * (DuckDB-bound, one slot, which also serialises publishing through the committer).
+ * Starts the workers of one lake for the given roles (default all three): workflows, landing (I/O-bound, many
+ * slots) and building (DuckDB-bound, one slot, which also serialises publishing through the committer).
  */
 export async function startWorker(
   config: Config,
   log: Logger,
   defaultSourceUrls: Partial<Record<SourceId, string>> = {},
+  roles: readonly WorkerRole[] = WORKER_ROLES,
 ): Promise<RunningWorker> {
   if (!runtimeInstalled) {
     // The SDK's own chatter goes to debug; its warnings and errors (e.g. "Activity failed", with the error) to warn.
@@ -61,25 +63,29 @@ export async function startWorker(
     shutdownGraceTime: '10s' as const,
     maxHeartbeatThrottleInterval: '1s' as const,
   };
-  const workers = await Promise.all([
-    Worker.create({ ...common, taskQueue: ctx.queues.workflows, workflowBundle: await workflowBundle() }),
-    Worker.create({
-      ...common,
-      taskQueue: ctx.queues.landing,
-      activities,
-      maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_LANDING_SLOTS ?? 8),
-    }),
-    Worker.create({
-      ...common,
-      taskQueue: ctx.queues.building,
-      activities,
-      maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_BUILDING_SLOTS ?? 1),
-    }),
-  ]);
+  const create: Record<WorkerRole, () => Promise<Worker>> = {
+    workflows: async () =>
+      Worker.create({ ...common, taskQueue: ctx.queues.workflows, workflowBundle: await workflowBundle() }),
+    landing: () =>
+      Worker.create({
+        ...common,
+        taskQueue: ctx.queues.landing,
+        activities,
+        maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_LANDING_SLOTS ?? 8),
+      }),
+    building: () =>
+      Worker.create({
+        ...common,
+        taskQueue: ctx.queues.building,
+        activities,
+        maxConcurrentActivityTaskExecutions: Number(process.env.DEVENIR_BUILDING_SLOTS ?? 1),
+      }),
+  };
+  const workers = await Promise.all(roles.map((role) => create[role]()));
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();
   });
-  log.debug({ queues: ctx.queues, lake: config.lake }, 'worker started');
+  log.debug({ queues: ctx.queues, roles, lake: config.lake }, 'worker started');
   return {
     done,
     async shutdown() {

@@ -5,6 +5,7 @@ import type { App } from '../app.js';
 import { runContext, workflowUrl } from '../temporal.js';
 import { follow, RunFailed, startWorkflow } from './follow.js';
 import { summariseRun, type RunResult } from './run-summary.js';
+import { requireWorkers } from './require-workers.js';
 import { UsageError } from './usage-error.js';
 
 /** A finished run that published only part of what it should have: the sentence says what, and the fix. */
@@ -51,6 +52,7 @@ export async function refresh(app: App, opts: RefreshOptions, client?: Client): 
   if (opts.source && !SOURCE_IDS.includes(opts.source as SourceId))
     throw new UsageError(`unknown source "${opts.source}"; sources: ${SOURCE_IDS.join(', ')}`);
   client ??= await app.client();
+  await requireWorkers(app, client, ['workflows', 'landing', 'building']);
   const ctx = runContext(app.config);
   const date = opts.date ?? new Date().toISOString().slice(0, 10);
   const periods = opts.millesime?.length ? opts.millesime : undefined;
@@ -84,6 +86,7 @@ export async function refresh(app: App, opts: RefreshOptions, client?: Client): 
 /** `devenir build`: rebuilds staging → matched → published from the current lake and publishes. */
 export async function build(app: App, opts: { wait?: boolean; json?: boolean }): Promise<unknown> {
   const client = await app.client();
+  await requireWorkers(app, client, ['workflows', 'building']);
   const handle = await startWorkflow(app, client, 'buildLayersWorkflow', `build/${new Date().toISOString()}`, [
     runContext(app.config),
   ]);
@@ -131,6 +134,7 @@ export async function backfill(
       'give the millésimes: --millesime 2020_2021 --millesime 2021_2022, or --from 2019_2020 --to 2021_2022',
     );
   const client = await app.client();
+  await requireWorkers(app, client, ['workflows', 'landing', 'building']);
   const handle = await startWorkflow(
     app,
     client,

@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `devenir <args>` as a new user would (a child process of bin/devenir.js) with `env` over process.env. */
+export function runCli(env: NodeJS.ProcessEnv, args: string[], opts: { timeoutMs?: number } = {}): Promise<CliRun> {
+  return new Promise<CliRun>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.resolve('bin/devenir.js'), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Starts `devenir worker <args>` as its own process (so a test can SIGKILL it); resolves once it polls. */
+export function spawnCliWorker(env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
+  return spawn(process.execPath, [path.resolve('bin/devenir.js'), 'worker', ...args], {
+    env: { ...process.env, ...env, LOG_FORMAT: 'json' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
