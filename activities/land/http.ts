@@ -59,6 +59,8 @@ export interface HttpClientOptions {
   baseUrl: string;
   /** Requests per second at most (the publisher's limit). */
   ratePerSecond: number;
+  /** A limiter shared beyond this process (see shared-rate.ts); the in-process one at `ratePerSecond` otherwise. */
+  throttle?: <T>(fn: () => Promise<T>) => Promise<T>;
   timeoutMs?: number;
   /** Quick retries inside one activity attempt, before Temporal's own retry policy takes over. */
   retries?: number;
@@ -97,7 +99,7 @@ export class HttpClient {
   private readonly throttled: Throttled;
 
   constructor(readonly options: HttpClientOptions) {
-    this.throttled = limiter(options.source, options.ratePerSecond);
+    this.throttled = options.throttle ?? limiter(options.source, options.ratePerSecond);
   }
 
   url(path: string, query?: RequestOptions['query']): string {

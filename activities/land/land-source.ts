@@ -16,6 +16,7 @@ import { CONNECTORS } from './index.js';
 import { conditionalFor, knownPayload, latestLanding, samePayloads, specFingerprint } from './latest-landing.js';
 import { checkEmptyAnswer } from './empty-answer.js';
 import { resolveScope } from './scopes.js';
+import { sharedRate } from './shared-rate.js';
 
 export interface LandSourceInput {
   source: SourceId;
@@ -82,10 +83,13 @@ export async function landSource(
   rt.heartbeat({ step: 'reading the latest landing' }); // a lake read before the beats below start
   const previous = input.force ? undefined : await latestLanding(deps.lake, table, period, spec.period);
   const rate = Number(sourceConfig.options.RATE ?? connector.ratePerSecond ?? 5);
+  // The publisher's limit holds across every landing worker of the lake, not per process.
+  const shared = sharedRate(deps.store, source, rate);
   const http = new HttpClient({
     source,
     baseUrl,
     ratePerSecond: rate,
+    throttle: (fn) => shared.throttle(fn),
     timeoutMs: Number(sourceConfig.options.TIMEOUT_MS ?? 30_000),
     signal: rt.signal,
     log,

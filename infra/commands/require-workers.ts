@@ -18,16 +18,27 @@ export async function hasLivePoller(
   taskQueue: string,
   kind: 'workflow' | 'activity',
 ): Promise<boolean> {
+  return (await livePollers(client, namespace, taskQueue, kind)) > 0;
+}
+
+/** How many workers (distinct identities) polled `taskQueue` within the last LIVE_POLLER_MS. */
+export async function livePollers(
+  client: Client,
+  namespace: string,
+  taskQueue: string,
+  kind: 'workflow' | 'activity',
+): Promise<number> {
   const response = await client.workflowService.describeTaskQueue({
     namespace,
     taskQueue: { name: taskQueue },
     taskQueueType: kind === 'workflow' ? TASK_QUEUE_TYPE_WORKFLOW : TASK_QUEUE_TYPE_ACTIVITY,
   });
   const now = Date.now();
-  return (response.pollers ?? []).some((p) => {
+  const live = (response.pollers ?? []).filter((p) => {
     const seconds = Number(p.lastAccessTime?.seconds ?? 0);
     return seconds === 0 || now - seconds * 1000 < LIVE_POLLER_MS;
   });
+  return new Set(live.map((p) => p.identity)).size;
 }
 
 /**

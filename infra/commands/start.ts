@@ -3,6 +3,7 @@ import type { RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
 import type { App } from '../app.js';
 import { runContext, workflowUrl } from '../temporal.js';
 import { sampleMillesimes } from '../simulators/sample-data.js';
+import { analystsHint } from './analysts-hint.js';
 import { COVERAGE_SUMMARY_SQL } from './coverage-summary.js';
 import { startEmbedded } from './embedded.js';
 import { follow, startWorkflow } from './follow.js';
@@ -64,11 +65,9 @@ export async function start(app: App): Promise<void> {
   out.write('\nCoverage of the catalogues by InserJeunes / InserSup figures, per level (published.couverture):\n');
   const coverage = await runQuery(lake, COVERAGE_SUMMARY_SQL, {}, app.config.workDir);
   printRows(coverage.columns, coverage.rows, 'table');
-  const catalog =
-    lake.store.localPath('_meta/catalog/devenir.duckdb') ?? `${lake.store.root}/_meta/catalog/devenir.duckdb`;
   out.write(`
 Lake:          ${lake.store.root}
-Analysts:      duckdb -c "attach '${catalog}' as devenir (read_only); select * from devenir.published.couverture"
+Analysts:      ${analystsHint(lake)}
 Temporal UI:   ${app.config.temporal.uiUrl}
 Try:           npx devenir query "select filiere, count(*) from published.stats_regionales group by all"
                npx devenir snapshots list

@@ -7,11 +7,23 @@ export interface CliRun {
   stderr: string;
 }
 
+/** process.env with `env` over it; a variable set to undefined in `env` is removed. */
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const merged = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+  return merged;
+}
+
 /** Runs `devenir <args>` as a new user would (a child process of bin/devenir.js) with `env` over process.env. */
-export function runCli(env: NodeJS.ProcessEnv, args: string[], opts: { timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  opts: { timeoutMs?: number; cwd?: string } = {},
+): Promise<CliRun> {
   return new Promise<CliRun>((resolve, reject) => {
     const child = spawn(process.execPath, [path.resolve('bin/devenir.js'), ...args], {
-      env: { ...process.env, ...env },
+      env: childEnv(env),
+      cwd: opts.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -30,7 +42,7 @@ export function runCli(env: NodeJS.ProcessEnv, args: string[], opts: { timeoutMs
 /** Starts `devenir worker <args>` as its own process (so a test can SIGKILL it); resolves once it polls. */
 export function spawnCliWorker(env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
   return spawn(process.execPath, [path.resolve('bin/devenir.js'), 'worker', ...args], {
-    env: { ...process.env, ...env, LOG_FORMAT: 'json' },
+    env: childEnv({ ...env, LOG_FORMAT: 'json' }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
