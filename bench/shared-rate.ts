@@ -74,6 +74,9 @@ try {
     const end = samples.find((e) => e.at >= s.at + 10_000);
     if (end) busiest = Math.max(busiest, (end.n - s.n) / ((end.at - s.at) / 1000));
   }
+  if (process.argv.includes('--timeline'))
+    for (let i = 0; i < samples.length; i += 50)
+      process.stderr.write(`  t=${secs(samples[i].at - first.at)} ${samples[i].n}\n`);
   const landed = (result as { landed: Array<{ rows: number; requests: number }> }).landed;
   console.log(
     `shared-rate benchmark: ${workerCount} landing worker processes, InserJeunes per-UAI loop for ${periods.join(', ')} (${uaiCount} UAIs each), limit ${rate} requests/s, ${os.cpus().length} cores`,

@@ -298,6 +298,14 @@ schedules
   );
 
 program
+  .command('catalog')
+  .description(
+    "rewrite the analysts' views catalog (and the Delta logs) for the current snapshot, e.g. after copying the lake",
+  )
+  .addOption(json)
+  .action(action(async (app) => (await commands.snapshots()).regenerateCatalog(app)));
+
+program
   .command('sources')
   .description('every source and dataset, with the last landed period, rows and snapshot')
   .addOption(json)

@@ -1,5 +1,6 @@
 import { mergeStaged, type StagedTable } from '../../lake/lake.js';
 import { loadStaged } from '../../lake/staged.js';
+import { syncDeltaLogs } from '../../lake/delta-log.js';
 import { writeViewsCatalog } from '../../lake/views-catalog.js';
 import type { ActivityDeps, ActivityRuntime } from '../deps.js';
 
@@ -34,6 +35,7 @@ export async function publishStaged(
   });
   const snapshotId = result.snapshot?.snapshot_id;
   const catalog = result.committed && snapshotId ? await writeViewsCatalog(deps.lake, snapshotId) : undefined;
+  if (result.committed && snapshotId) await syncDeltaLogs(deps.lake, snapshotId);
   deps.log.info(
     { snapshotId, committed: result.committed, changed: result.tables.filter((t) => t.committed).length },
     result.committed ? 'published' : 'nothing new to publish',

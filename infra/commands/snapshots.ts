@@ -1,5 +1,8 @@
 import { TRANSFORMS_DIR } from '../../activities/build/build-layers.js';
+import { syncDeltaLogs } from '../../lake/delta-log.js';
+import type { Lake } from '../../lake/lake.js';
 import { diffSnapshots } from '../../lake/snapshot-diff.js';
+import { writeViewsCatalog } from '../../lake/views-catalog.js';
 import { loadModels } from '../../lake/transform-runner.js';
 import type { App } from '../app.js';
 import { selector } from './query.js';
@@ -70,6 +73,7 @@ export async function rollback(app: App, opts: { snapshot?: string; tag?: string
     throw new UsageError('say where to roll back to: a snapshot number or --tag NAME');
   const lake = await app.lake();
   const result = await lake.rollback(sel, `rollback/${sel.tag ?? sel.snapshot}/${new Date().toISOString()}`);
+  if (result.committed && result.snapshot) await refreshReaders(lake, result.snapshot.snapshot_id);
   return { snapshot: result.snapshot?.snapshot_id, committed: result.committed, tables: result.tables.length };
 }
 
@@ -78,4 +82,19 @@ export async function gc(app: App, opts: { graceHours?: string; dryRun?: boolean
   const lake = await app.lake();
   const result = await lake.gc({ graceMs: Number(opts.graceHours ?? 168) * 3_600_000, dryRun: opts.dryRun });
   return { deleted: result.deleted.length, kept: result.kept, dryRun: Boolean(opts.dryRun), files: result.deleted };
+}
+
+/** The analysts' views catalog and the Delta logs, brought to a lake snapshot (after a rollback, or a copied lake). */
+async function refreshReaders(lake: Lake, snapshotId: number): Promise<string> {
+  const catalog = await writeViewsCatalog(lake, snapshotId);
+  await syncDeltaLogs(lake, snapshotId);
+  return catalog;
+}
+
+/** `devenir catalog`: rewrites the views catalog for where the lake is now (after a copy or a move) and the Delta logs. */
+export async function regenerateCatalog(app: App) {
+  const lake = await app.lake();
+  const head = await lake.lakeSnapshot();
+  if (!head) throw new UsageError('the lake has no snapshot yet: publish one first (npx devenir start)');
+  return { snapshot: head.snapshot_id, catalog: await refreshReaders(lake, head.snapshot_id) };
 }

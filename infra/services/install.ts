@@ -76,7 +76,7 @@ async function isInstalled(home: string): Promise<boolean> {
   }
 }
 
-async function checkPython(python: string): Promise<void> {
+export async function checkPython(python: string): Promise<void> {
   let version: string;
   try {
     ({ stdout: version } = await run(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])']));
@@ -109,7 +109,7 @@ async function checkVersion(bin: string, args: string[], expected: string): Prom
   }
 }
 
-async function canRun(bin: string, args: string[]): Promise<boolean> {
+export async function canRun(bin: string, args: string[]): Promise<boolean> {
   try {
     await run(bin, args);
     return true;
@@ -118,7 +118,7 @@ async function canRun(bin: string, args: string[]): Promise<boolean> {
   }
 }
 
-async function runOrExplain(bin: string, args: string[], what: string): Promise<void> {
+export async function runOrExplain(bin: string, args: string[], what: string): Promise<void> {
   try {
     await run(bin, args, { maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
