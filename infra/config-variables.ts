@@ -32,6 +32,7 @@ export const CONFIG_VARIABLES = [
   'AWS_DEFAULT_REGION',
   'LOG_LEVEL',
   'LOG_FORMAT',
+  'DEVENIR_METRICS_ADDRESS',
 ] as const;
 
 /** The keys a source takes after `DEVENIR_<SOURCE>_`: options every connector reads, and its credentials. */

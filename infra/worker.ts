@@ -7,6 +7,7 @@ import type { Config, SourceId } from './config.js';
 import { openLake } from '../lake/open-lake.js';
 import { runContext } from './temporal.js';
 import { WORKER_ROLES, type WorkerRole } from './worker-roles.js';
+import { recordActivity, sdkMetricsAddress, serveMetrics } from './metrics.js';
 
 const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -28,6 +29,8 @@ export interface RunningWorker {
 }
 
 let runtimeInstalled = false;
+/** Where the Temporal SDK exports its Prometheus metrics in this process (when DEVENIR_METRICS_ADDRESS is set). */
+let sdkMetrics: string | undefined;
 
 /**
  * Starts the workers of one lake for the given roles (default all three): workflows, landing (I/O-bound, many
@@ -46,14 +49,32 @@ export async function startWorker(
         { temporal: true, ...meta, err: meta?.error },
         message,
       );
+    sdkMetrics = process.env.DEVENIR_METRICS_ADDRESS ? await sdkMetricsAddress() : undefined;
     Runtime.install({
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn: forward('warn'), error: forward('warn') } as never,
+      telemetryOptions: sdkMetrics ? { metrics: { prometheus: { bindAddress: sdkMetrics } } } : undefined,
     });
     runtimeInstalled = true;
   }
   const ctx = runContext(config);
   const lake = await openLake({ lake: config.lake, s3: config.s3 });
-  const activities = createActivities({ config, store: lake.store, lake, log, defaultSourceUrls });
+  const metricsAddress = process.env.DEVENIR_METRICS_ADDRESS;
+  const closeMetrics = metricsAddress ? await serveMetrics(metricsAddress, lake, sdkMetrics) : undefined;
+  if (metricsAddress) log.info({ metrics: `http://${metricsAddress}/metrics` }, 'Prometheus metrics served');
+  const plain = createActivities({ config, store: lake.store, lake, log, defaultSourceUrls });
+  // With metrics on, every activity's result also feeds them.
+  const activities = !metricsAddress
+    ? plain
+    : (Object.fromEntries(
+        Object.entries(plain).map(([name, fn]) => [
+          name,
+          async (...args: unknown[]) => {
+            const result = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+            recordActivity(name, result);
+            return result;
+          },
+        ]),
+      ) as typeof plain);
   const connection = await NativeConnection.connect({ address: config.temporal.address ?? '127.0.0.1:7233' });
   // Heartbeats carry resume cursors (e.g. the per-UAI loop's): the SDK's default throttle (80% of the heartbeat
   // timeout, up to 60 s) would let the server's copy lag many batches behind, all refetched after a crash.
@@ -84,6 +105,7 @@ export async function startWorker(
   const workers = await Promise.all(roles.map((role) => create[role]()));
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();
+    await closeMetrics?.();
   });
   log.debug({ queues: ctx.queues, roles, lake: config.lake }, 'worker started');
   return {

@@ -1,4 +1,5 @@
 import { quotedIdentifier, type DuckDBConnection } from '@duckdb/node-api';
+import { events } from './events.js';
 import { orderModels } from './transform-order.js';
 import {
   ALL_LAYERS,
@@ -126,9 +127,11 @@ export async function runModels(
       throw new Error(`Model ${model.id} (${model.path}) failed: ${(error as Error).message}`);
     }
     const count = await connection.runAndReadAll(`select count(*)::bigint as n from ${target}`);
+    const ms = Math.round(performance.now() - started);
+    events.emit('model', model.id, ms);
     stats[model.id] = {
       rows: Number(count.getRowObjectsJson()[0].n),
-      ms: Math.round(performance.now() - started),
+      ms,
       missingRaw: model.sources.map((s) => s.table).filter((t) => missing.has(t)),
     };
   }

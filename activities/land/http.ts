@@ -1,6 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import pThrottle from 'p-throttle';
 import type { Logger } from 'pino';
+import { events } from '../../lake/events.js';
 
 /** An HTTP failure that names the source and URL, and says whether trying again can help. */
 export class HttpError extends Error {
@@ -141,6 +142,7 @@ export class HttpClient {
         shouldRetry: ({ error }) =>
           !(this.options.signal?.aborted ?? false) && error instanceof HttpError && error.retryable,
         onFailedAttempt: async ({ error, attemptNumber }) => {
+          events.emit('retry', source);
           log?.warn(
             { source, url: redactUrl(url), attempt: attemptNumber, err: error.message },
             'request failed, retrying',
