@@ -89,8 +89,8 @@ function lastLandingAge(lake: Lake): Gauge {
   });
 }
 
-/** A free loopback port for the Temporal SDK's own exporter (scraped through ours). */
-async function freePort(): Promise<number> {
+/** A free loopback port (for the Temporal SDK's own exporter, scraped through ours). */
+export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;

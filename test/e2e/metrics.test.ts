@@ -1,6 +1,6 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefreshSourceResult } from '../../workflows/refresh-source-workflow.js';
+import { freePort } from '../../infra/metrics.js';
 import type { RunningWorker } from '../../infra/worker.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -8,14 +8,6 @@ import { startHarness, type Harness } from '../support/harness.js';
 function sample(text: string, name: string, labels = ''): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
   return line === undefined ? undefined : Number(line.split(' ').pop());
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('DEVENIR_METRICS_ADDRESS: a Prometheus endpoint on the worker', () => {

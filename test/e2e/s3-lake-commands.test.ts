@@ -5,8 +5,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analystsHint } from '../../infra/commands/analysts-hint.js';
-import { hasLivePoller } from '../../infra/commands/require-workers.js';
-import { runCli, spawnCliWorker } from '../support/cli-run.js';
+import { runCli, spawnCliWorker, waitForPollers } from '../support/cli-run.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { testS3 } from '../support/stores.js';
 
@@ -36,17 +35,14 @@ describe('an S3 lake is as easy as a folder', () => {
       DEVENIR_SEAWEEDFS_S3_PORT: new URL(testS3().endpoint).port,
     };
     worker = spawnCliWorker(env);
-    for (const [queue, kind] of [
-      [h.ctx.queues.workflows, 'workflow'],
-      [h.ctx.queues.landing, 'activity'],
-      [h.ctx.queues.building, 'activity'],
-    ] as const) {
-      const deadline = Date.now() + 90_000;
-      while (!(await hasLivePoller(h.client, h.config.temporal.namespace, queue, kind))) {
-        if (Date.now() > deadline || worker.exitCode !== null) throw new Error(`the worker never polled ${queue}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await waitForPollers(
+      h.client,
+      h.config.temporal.namespace,
+      h.ctx,
+      ['workflows', 'landing', 'building'],
+      1,
+      () => worker.exitCode === null,
+    );
   });
   afterAll(async () => {
     worker?.kill('SIGKILL');

@@ -1,9 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runQuery } from '../../activities/export/run-query.js';
-import { livePollers } from '../../infra/commands/require-workers.js';
 import type { RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
-import { spawnCliWorker } from '../support/cli-run.js';
+import { spawnCliWorker, waitForPollers } from '../support/cli-run.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 const DATE = '2026-11-29';
@@ -66,17 +65,7 @@ describe('two workers per role, one landing worker killed mid-run', () => {
     const [victim] = [spawn('landing'), spawn('landing'), spawn('workflows'), spawn('workflows')];
     spawn('building');
     spawn('building');
-    for (const [queue, kind] of [
-      [h.ctx.queues.landing, 'activity'],
-      [h.ctx.queues.workflows, 'workflow'],
-      [h.ctx.queues.building, 'activity'],
-    ] as const) {
-      const deadline = Date.now() + 120_000;
-      while ((await livePollers(h.client, h.config.temporal.namespace, queue, kind)) < 2) {
-        if (Date.now() > deadline) throw new Error(`two workers never polled ${queue}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await waitForPollers(h.client, h.config.temporal.namespace, h.ctx, ['landing', 'workflows', 'building'], 2);
     const run = refreshAll(h, 'refresh/all/killed');
     // Kill a landing worker once the per-UAI InserJeunes loop is under way.
     const uaiRequests = () => (h.sims.requests.get('inserjeunes') ?? []).filter((r) => r.includes('/UAI/')).length;

@@ -3,17 +3,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasLivePoller } from '../../infra/commands/require-workers.js';
 import { startWorker, type RunningWorker } from '../../infra/worker.js';
-import { runCli, spawnCliWorker } from '../support/cli-run.js';
+import { runCli, spawnCliWorker, waitForPollers } from '../support/cli-run.js';
 import { startHarness, type Harness } from '../support/harness.js';
-
-/** Waits until some worker polls the queue (a spawned worker takes a few seconds to start). */
-async function waitForPoller(h: Harness, queue: string, kind: 'workflow' | 'activity'): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (!(await hasLivePoller(h.client, h.config.temporal.namespace, queue, kind))) {
-    if (Date.now() > deadline) throw new Error(`no poller on ${queue} after 90 s`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe('worker roles, and commands that say which queue has no worker', () => {
   let h: Harness;
@@ -40,8 +31,7 @@ describe('worker roles, and commands that say which queue has no worker', () => 
   it('a worker with some roles polls only their queues; the command names the queue still missing', async () => {
     const log = pino({ level: 'warn' }, pino.destination(2));
     inProcess = await startWorker(h.config, log, {}, ['workflows', 'building']);
-    await waitForPoller(h, h.ctx.queues.workflows, 'workflow');
-    await waitForPoller(h, h.ctx.queues.building, 'activity');
+    await waitForPollers(h.client, h.config.temporal.namespace, h.ctx, ['workflows', 'building']);
     expect(await hasLivePoller(h.client, h.config.temporal.namespace, h.ctx.queues.landing, 'activity')).toBe(false);
     const build = await runCli(h.env, ['build', '--json'], { timeoutMs: 60_000 });
     const refresh = await runCli(h.env, ['refresh', '--source', 'acce', '--wait'], { timeoutMs: 60_000 });
@@ -55,7 +45,7 @@ describe('worker roles, and commands that say which queue has no worker', () => 
 
   it('with a landing-only worker process added, the refresh runs to its end', async () => {
     landing = spawnCliWorker(h.env, ['--role', 'landing']);
-    await waitForPoller(h, h.ctx.queues.landing, 'activity');
+    await waitForPollers(h.client, h.config.temporal.namespace, h.ctx, ['landing']);
     const run = await runCli(h.env, ['refresh', '--source', 'acce', '--dataset', 'etablissements', '--wait', '--json']);
     expect(run.stderr).not.toContain('no worker polls');
     expect(run.code, run.stderr).toBe(0);

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { livePollers } from '../../infra/commands/require-workers.js';
+import type { RunContext } from '../../workflows/types.js';
 
 export interface CliRun {
   code: number | null;
@@ -45,4 +48,24 @@ export function spawnCliWorker(env: NodeJS.ProcessEnv, args: string[] = []): Chi
     env: childEnv({ ...env, LOG_FORMAT: 'json' }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+/** Waits until at least `count` workers poll each of `roles`' queues (spawned workers take seconds to start). */
+export async function waitForPollers(
+  client: Client,
+  namespace: string,
+  ctx: RunContext,
+  roles: Array<'workflows' | 'landing' | 'building'>,
+  count = 1,
+  stillAlive: () => boolean = () => true,
+): Promise<void> {
+  for (const role of roles) {
+    const deadline = Date.now() + 120_000;
+    const kind = role === 'workflows' ? 'workflow' : 'activity';
+    while ((await livePollers(client, namespace, ctx.queues[role], kind)) < count) {
+      if (Date.now() > deadline || !stillAlive())
+        throw new Error(`${count} worker(s) never polled ${ctx.queues[role]}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
