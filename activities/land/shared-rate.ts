@@ -27,6 +27,7 @@ export class SharedRate {
   private joined: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private idleSince = 0;
+  private leaving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: ObjectStore,
@@ -43,7 +44,13 @@ export class SharedRate {
   async throttle<T>(fn: () => Promise<T>): Promise<T> {
     this.active += 1;
     try {
-      await (this.joined ??= this.join());
+      // A store error while joining fails this request (the HTTP retry or Temporal tries again) and the next one rejoins.
+      await (this.joined ??= this.join().catch((error: unknown) => {
+        clearInterval(this.timer);
+        this.timer = undefined;
+        this.joined = undefined;
+        throw error;
+      }));
       // One request at a time leaves its slot; the spacing is read when the slot comes, so a new share applies at once.
       const slot = this.queue.then(async () => {
         const wait = this.lastAt + 1000 / this.share - Date.now();
@@ -64,6 +71,7 @@ export class SharedRate {
   }
 
   private async join(): Promise<void> {
+    await this.leaving; // a lease being deleted is not rewritten until the delete is done
     const others = await this.refresh();
     this.timer = setInterval(() => void this.tick(), LEASE_REFRESH_MS);
     this.timer.unref();
@@ -83,7 +91,8 @@ export class SharedRate {
 
   private async tick(): Promise<void> {
     try {
-      if (this.active === 0 && Date.now() - this.idleSince > LINGER_MS) return await this.leave();
+      if (this.active === 0 && Date.now() - this.idleSince > LINGER_MS)
+        return await (this.leaving = this.leave().catch(() => undefined));
       await this.refresh();
     } catch {
       // A store hiccup: keep the last share; the next tick tries again.

@@ -46,7 +46,7 @@ describe('two workers per role, one landing worker killed mid-run', () => {
   });
 
   it('refresh-all completes with the same published content as a clean run', async () => {
-    const clean = await startHarness({ lake: 's3', heartbeatTimeout: '5s' });
+    const clean = await startHarness({ lake: 's3', heartbeatTimeout: '60s' });
     harnesses.push(clean);
     const cleanWorker = await clean.startWorker();
     const cleanResult = await refreshAll(clean, 'refresh/all/clean');
@@ -55,7 +55,7 @@ describe('two workers per role, one landing worker killed mid-run', () => {
     const expected = await checksums(clean);
     expect(Object.keys(expected).length).toBeGreaterThan(3);
 
-    const h = await startHarness({ lake: 's3', heartbeatTimeout: '5s' });
+    const h = await startHarness({ lake: 's3', heartbeatTimeout: '20s' });
     harnesses.push(h);
     const spawn = (role: string) => {
       const child = spawnCliWorker(h.env, ['--role', role]);
@@ -80,5 +80,5 @@ describe('two workers per role, one landing worker killed mid-run', () => {
     expect(result.sources.filter((s) => s.error)).toEqual([]);
     expect(result.committed).toBe(true);
     expect(await checksums(h)).toEqual(expected);
-  }, 1_500_000);
+  }, 2_400_000);
 });
