@@ -3,6 +3,7 @@
  * (but without Temporal), landing of every source against the bundled simulators, argument and number formatting.
  */
 import { mkdtempSync } from 'node:fs';
+import { configureDuckdb } from '../lake/duckdb-settings.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { ActivityDeps, ActivityRuntime } from '../activities/deps.js';
@@ -42,6 +43,7 @@ export async function benchDeps(
   urls: Partial<Record<SourceId, string>> = {},
 ): Promise<ActivityDeps> {
   const config = loadConfig(env);
+  configureDuckdb(config.duckdb);
   const lake = await openLake({ lake: config.lake, s3: config.s3 });
   return {
     config,

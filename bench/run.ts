@@ -4,7 +4,7 @@
  * dev server), uai-loop (200 UAIs at 5/s, about 40 s; the full 2,000 is `npx tsx bench/uai-loop.ts`), cli-noop (`--help`,
  * `sources`, a first and a no-op `refresh --all --wait`), shared-rate (three landing worker processes sharing one
  * limit, about 70 s). About 17 minutes on 2 cores. Name some to run only those.
- * Usage: npx tsx bench/run.ts [landing] [landing-steps] [build-layers] [orchestration] [uai-loop] [cli-noop] [shared-rate]
+ * Usage: npx tsx bench/run.ts [landing] [landing-steps] [build-layers] [orchestration] [uai-loop] [cli-noop] [shared-rate] [selective-build]
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -14,6 +14,7 @@ const BENCHES: Record<string, string[]> = {
   landing: ['landing.ts', '1000000'],
   'landing-steps': ['landing-steps.ts', '--rows', '1000000', '--repeat', '5'],
   'build-layers': ['build-layers.ts', '--runs', '3'],
+  'selective-build': ['selective-build.ts'],
   orchestration: ['orchestration.ts'],
   'uai-loop': ['uai-loop.ts', '--uais', '200', '--rate', '5'],
   'cli-noop': ['cli-noop.ts'],

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { configureDuckdb } from '../lake/duckdb-settings.js';
 import type { Logger } from 'pino';
 import type { Lake } from '../lake/lake.js';
 import { loadConfig, isS3Lake, type Config } from './config.js';
@@ -25,6 +26,7 @@ export interface App {
  */
 export async function openApp(opts: { ensureServices?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<App> {
   let config = loadConfig(opts.env ?? process.env);
+  configureDuckdb(config.duckdb);
   const log = createLogger(config.logLevel);
   if (opts.ensureServices) {
     const { servicesUp } = await import('./services/index.js');

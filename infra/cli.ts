@@ -151,6 +151,7 @@ program
   .option('--millesime <m>', 'millésime to land, YYYY or YYYY_YYYY (repeatable)', collect)
   .option('--date <YYYY-MM-DD>', 'nominal date of the run (period of the referentials)')
   .option('--no-build', 'land and publish raw only')
+  .option('--accept-removal', 'publish millésimes that emptied or shrank past DEVENIR_ROW_DRIFT_THRESHOLD')
   .option('--wait', 'follow the run to its end and print its summary')
   .addOption(json)
   .addHelpText(
@@ -168,6 +169,7 @@ program
   .option('--to <m>', 'last millésime')
   .option('--dataset <name>', 'only this dataset (repeatable)', collect)
   .option('--parallelism <n>', 'millésimes in flight', '2')
+  .option('--accept-removal', 'publish millésimes that emptied or shrank past DEVENIR_ROW_DRIFT_THRESHOLD')
   .option('--wait', 'follow to the end')
   .addOption(json)
   .addHelpText('after', '\nExample:\n  $ devenir backfill --source inserjeunes --from 2019_2020 --to 2021_2022 --wait')
@@ -175,10 +177,16 @@ program
 
 program
   .command('build')
-  .description('rebuild staging → matched → published from the current lake and publish')
+  .description('rebuild the models whose inputs or code changed (and what reads them), then publish')
+  .option('--full', 'rebuild every model, changed or not')
+  .option('--accept-removal', 'publish millésimes that emptied or shrank past DEVENIR_ROW_DRIFT_THRESHOLD')
   .option('--wait', 'follow to the end')
   .addOption(json)
-  .action(action(async (app, o: { wait?: boolean; json?: boolean }) => (await commands.refresh()).build(app, o)));
+  .action(
+    action(async (app, o: { full?: boolean; acceptRemoval?: boolean; wait?: boolean; json?: boolean }) =>
+      (await commands.refresh()).build(app, o),
+    ),
+  );
 
 program
   .command('query')

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DUCKDB_DEFAULTS } from '../lake/duckdb-settings.js';
 import path from 'node:path';
 import { z } from 'zod';
 import {
@@ -41,6 +42,14 @@ const ConfigSchema = z.object({
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   quarantineThreshold: z.number().min(0).max(1).default(0.05),
   rowDriftThreshold: z.number().min(0).default(0.5),
+  /** DuckDB's memory limit and threads (DEVENIR_DUCKDB_MEMORY, DEVENIR_DUCKDB_THREADS): sized for a 2-core, 4 GB worker. */
+  duckdb: z.object({
+    memory: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 2.5GB or 800MB')
+      .default(DUCKDB_DEFAULTS.memory),
+    threads: z.number().int().min(1).max(256).optional(),
+  }),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { sources: Record<SourceId, SourceConfig> };
@@ -77,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.LOG_LEVEL || undefined,
     quarantineThreshold: num('DEVENIR_QUARANTINE_THRESHOLD'),
     rowDriftThreshold: num('DEVENIR_ROW_DRIFT_THRESHOLD'),
+    duckdb: { memory: env.DEVENIR_DUCKDB_MEMORY || undefined, threads: num('DEVENIR_DUCKDB_THREADS') },
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

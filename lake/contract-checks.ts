@@ -19,6 +19,8 @@ export interface CheckModelsOptions {
   previousPartitionRows?: Record<string, Record<string, number>>;
   /** Largest accepted relative change of the row count (0.5 = ±50 %). */
   rowDriftThreshold: number;
+  /** Accept millésimes that emptied or shrank, and the drift they make, once (a removal the user confirmed). */
+  acceptRemoval?: boolean;
 }
 
 const SAMPLE_SIZE = 5;
@@ -145,7 +147,34 @@ async function checkDrift(
   const drift = Math.abs(current - previous) / Math.max(previous, 1);
   const failing = drift > threshold ? Math.abs(current - previous) : 0;
   const sample = [{ previous, current, drift: Math.round(drift * 1000) / 1000, threshold }];
-  return result(model, 'row_count_drift', model.contract.rowDriftSeverity, failing, failing ? sample : []);
+  const out = [result(model, 'row_count_drift', model.contract.rowDriftSeverity, failing, failing ? sample : [])];
+  if (byPartition) out.push(partitionShrink(model, partitions, now, threshold));
+  return out;
+}
+
+/**
+ * A millésime that had rows and shrank past the threshold, or vanished while no other appeared (a referential's
+ * date moving on is no removal), fails: an incomplete answer never erases published rows.
+ */
+function partitionShrink(
+  model: ModelDef,
+  before: Record<string, number>,
+  now: Record<string, number>,
+  threshold: number,
+): ContractCheckResult {
+  const moved = Object.keys(now).some((p) => !(p in before));
+  const shrunk = Object.entries(before)
+    .filter(([p, n]) => n > 0 && (p in now ? (n - now[p]) / n > threshold : !moved))
+    .map(([p, n]) => ({ millesime: p, previous: n, current: now[p] ?? 0, threshold }));
+  const rows = shrunk.reduce((n, s) => n + s.previous - s.current, 0);
+  return result(
+    model,
+    'partition_shrink',
+    'error',
+    rows,
+    shrunk,
+    ' (see DEVENIR_ROW_DRIFT_THRESHOLD, --accept-removal)',
+  );
 }
 
 /**
@@ -171,16 +200,17 @@ export async function checkModels(
     for (const index of contract.relationships.keys()) results.push(await checkRelationship(connection, model, index));
     const previous = options.previousRowCounts?.[model.id];
     // An empty previous snapshot is no baseline: a table's first rows (e.g. a source landed after others) are not drift.
-    if (previous)
-      results.push(
-        await checkDrift(
-          connection,
-          model,
-          previous,
-          options.rowDriftThreshold,
-          options.previousPartitionRows?.[model.id],
-        ),
+    if (previous) {
+      const drift = await checkDrift(
+        connection,
+        model,
+        previous,
+        options.rowDriftThreshold,
+        options.previousPartitionRows?.[model.id],
       );
+      // A confirmed removal accepts the drift once: both checks are recorded as passed-by-acceptance warnings.
+      results.push(...(options.acceptRemoval ? drift.map((r) => ({ ...r, severity: 'warn' as const })) : drift));
+    }
   }
   return results;
 }

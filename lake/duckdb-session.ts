@@ -8,14 +8,17 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 
+import { duckdbSettings } from './duckdb-settings.js';
+
 let instance: Promise<DuckDBInstance> | undefined;
 
 /** The process's one DuckDB instance (in memory; spills to `tempDirectory`). */
 export function duckdb(tempDirectory = os.tmpdir()): Promise<DuckDBInstance> {
+  const s = duckdbSettings();
   instance ??= DuckDBInstance.create(':memory:', {
-    threads: String(Number(process.env.DEVENIR_DUCKDB_THREADS ?? Math.max(1, os.availableParallelism()))),
+    threads: String(s.threads ?? Math.max(1, os.availableParallelism())),
     temp_directory: tempDirectory,
-    memory_limit: process.env.DEVENIR_DUCKDB_MEMORY ?? '4GB',
+    memory_limit: s.memory,
   });
   return instance;
 }

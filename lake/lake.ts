@@ -6,6 +6,7 @@ import {
   type CheckResult,
   type Column,
   type DataFile,
+  type HeldBackModel,
   type Producer,
 } from './manifest.js';
 import type { ObjectStore } from './object-store.js';
@@ -23,6 +24,8 @@ export interface StagedTable {
   inputs?: Array<{ table: string; snapshot_id: number }>;
   checks?: CheckResult[];
   source?: Record<string, unknown>;
+  /** The fingerprint of the model that built it (models only). */
+  fingerprint?: string;
 }
 
 export interface PublishResult {
@@ -56,7 +59,7 @@ export class Lake {
   /** Commits each staged table, then one lake snapshot naming them all. Idempotent per key. */
   async publish(
     staged: StagedTable[],
-    opts: { message: string; idempotencyKey: string; producer?: Producer },
+    opts: { message: string; idempotencyKey: string; producer?: Producer; heldBack?: HeldBackModel[] },
   ): Promise<PublishResult> {
     return this.commitAll(staged, opts, 'merge');
   }
@@ -67,7 +70,13 @@ export class Lake {
    */
   private async commitAll(
     staged: StagedTable[],
-    opts: { message: string; idempotencyKey: string; producer?: Producer; operation?: TableManifest['operation'] },
+    opts: {
+      message: string;
+      idempotencyKey: string;
+      producer?: Producer;
+      operation?: TableManifest['operation'];
+      heldBack?: HeldBackModel[];
+    },
     lakeTables: 'merge' | 'replace',
   ): Promise<PublishResult> {
     const tables: PublishResult['tables'] = [];
@@ -94,6 +103,7 @@ export class Lake {
         idempotency_key: opts.idempotencyKey,
         producer: opts.producer ?? {},
         tables: sortKeys(next),
+        held_back: opts.heldBack ?? [],
       };
     });
     return { snapshot, committed, tables };
@@ -114,7 +124,13 @@ export class Lake {
         (a, b) => a.partition.localeCompare(b.partition) || a.path.localeCompare(b.path),
       );
       const schema = assignColumnIds(head?.schema ?? [], staged.schema);
-      if (head && sameFiles(head.files, files) && JSON.stringify(head.schema) === JSON.stringify(schema))
+      // A model rebuilt to the same bytes from new inputs still records its new fingerprint (no new data file).
+      if (
+        head &&
+        sameFiles(head.files, files) &&
+        JSON.stringify(head.schema) === JSON.stringify(schema) &&
+        head.fingerprint === staged.fingerprint
+      )
         return 'unchanged';
       const partitions: Record<string, number> = {};
       for (const f of files) partitions[f.partition] = (partitions[f.partition] ?? 0) + f.record_count;
@@ -131,6 +147,7 @@ export class Lake {
         partition_column: staged.partitionColumn,
         files,
         checks: staged.checks ?? [],
+        fingerprint: staged.fingerprint,
         // Source facts are kept per partition: a partition replaced here brings its own.
         source: staged.replace === 'all' ? staged.source : { ...(head?.source ?? {}), ...(staged.source ?? {}) },
         summary: { rows: files.reduce((n, f) => n + f.record_count, 0), files: files.length, partitions },
@@ -204,6 +221,7 @@ export class Lake {
       inputs: m.inputs,
       checks: m.checks,
       source: m.source,
+      fingerprint: m.fingerprint,
     }));
     return this.commitAll(
       staged,

@@ -57,6 +57,8 @@ export const TableManifest = z.object({
   partition_column: z.string().nullable(),
   files: z.array(DataFile),
   checks: z.array(CheckResult).default([]),
+  /** A built model's fingerprint (SQL, contract, macros, parameters, inputs' contents): unchanged means not rebuilt. */
+  fingerprint: z.string().optional(),
   /** Free, source-specific facts: source URL, HTTP validators, raw payload keys, drift, skipped requests. */
   source: z.record(z.string(), z.unknown()).optional(),
   summary: z.object({
@@ -66,6 +68,14 @@ export const TableManifest = z.object({
   }),
 });
 export type TableManifest = z.infer<typeof TableManifest>;
+
+/** A model (or raw table) a publish left at its last published version, and why. */
+export const HeldBackModel = z.object({ model: z.string(), reason: z.string(), fix: z.string().optional() });
+export interface HeldBackModel {
+  model: string;
+  reason: string;
+  fix?: string;
+}
 
 /** A lake snapshot: which snapshot of every table is current, committed once per publish. */
 export const LakeSnapshot = z.object({
@@ -78,6 +88,8 @@ export const LakeSnapshot = z.object({
   producer: Producer.default({}),
   /** `layer.table` → table snapshot id. */
   tables: z.record(z.string(), z.number().int().positive()),
+  /** Models this publish held back at their previous version (a failed build or check, a shrunk partition). */
+  held_back: z.array(HeldBackModel).default([]),
 });
 export type LakeSnapshot = z.infer<typeof LakeSnapshot>;
 

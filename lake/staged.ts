@@ -17,6 +17,7 @@ const StagedTableSchema = z.object({
   inputs: z.array(z.object({ table: z.string(), snapshot_id: z.number().int() })).optional(),
   checks: z.array(CheckResult).optional(),
   source: z.record(z.string(), z.unknown()).optional(),
+  fingerprint: z.string().optional(),
 });
 const StagedSet = z.object({ tables: z.array(StagedTableSchema) });
 

@@ -30,6 +30,11 @@ export interface RunModelsOptions {
   params?: Record<string, ParamValue>;
   /** Model ids already built in this connection that `models` may read without rebuilding them. */
   external?: Iterable<string>;
+  /**
+   * When given, a model that fails (SQL error, raw table lacking a declared column) is recorded here with its
+   * reason instead of failing the run, and the models that read it, directly or not, are skipped (recorded too).
+   */
+  failed?: Map<string, string>;
 }
 
 /** Sets each param as a DuckDB variable; names are checked, values bound. */
@@ -59,7 +64,11 @@ async function createMacros(connection: DuckDBConnection, models: readonly Model
  * An optional column absent from data landed before it was declared is added as null (the table is renamed and a
  * view with the null column takes its name), so staging always sees every declared column.
  */
-async function ensureRawTables(connection: DuckDBConnection, sources: RawSource[]): Promise<Set<string>> {
+async function ensureRawTables(
+  connection: DuckDBConnection,
+  sources: RawSource[],
+  lacking?: Map<string, string>,
+): Promise<Set<string>> {
   const reader = await connection.runAndReadAll(
     `select c.table_name, any_value(t.table_type) as kind, list(c.column_name) as columns
      from information_schema.columns c join information_schema.tables t using (table_catalog, table_schema, table_name)
@@ -81,9 +90,10 @@ async function ensureRawTables(connection: DuckDBConnection, sources: RawSource[
     }
     const absentRequired = source.required.filter((c) => !columns.includes(c));
     if (absentRequired.length > 0) {
-      throw new Error(
-        `raw.${source.table} lacks required column(s) ${absentRequired.join(', ')} declared in activities/land/datasets`,
-      );
+      const message = `raw.${source.table} lacks required column(s) ${absentRequired.join(', ')} declared in activities/land/datasets`;
+      if (!lacking) throw new Error(message);
+      lacking.set(source.table, message);
+      continue;
     }
     const absent = source.columns.filter((c) => !columns.includes(c));
     if (absent.length === 0) continue;
@@ -116,15 +126,27 @@ export async function runModels(
   await setParams(connection, options.params ?? {});
   await createMacros(connection, ordered);
   const sources = new Map(ordered.flatMap((m) => m.sources).map((s) => [s.table, s]));
-  const missing = await ensureRawTables(connection, [...sources.values()]);
+  const lacking = options.failed && new Map<string, string>();
+  const missing = await ensureRawTables(connection, [...sources.values()], lacking);
   const stats: Record<string, ModelRunStat> = {};
+  const failed = options.failed;
   for (const model of ordered) {
     const started = performance.now();
     const target = `${model.layer}.${quotedIdentifier(model.name)}`;
+    const blocked =
+      model.sources.map((s) => lacking?.get(s.table)).find(Boolean) ??
+      model.dependsOn.filter((d) => failed?.has(d)).map((d) => `it reads ${d}, which is held back`)[0];
+    if (failed && blocked) {
+      failed.set(model.id, blocked);
+      continue;
+    }
     try {
       await connection.run(`create or replace table ${target} as\n${model.sql}`);
     } catch (error) {
-      throw new Error(`Model ${model.id} (${model.path}) failed: ${(error as Error).message}`);
+      const message = `Model ${model.id} (${model.path}) failed: ${(error as Error).message}`;
+      if (!failed) throw new Error(message);
+      failed.set(model.id, message);
+      continue;
     }
     const count = await connection.runAndReadAll(`select count(*)::bigint as n from ${target}`);
     const ms = Math.round(performance.now() - started);

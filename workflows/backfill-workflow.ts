@@ -10,6 +10,8 @@ export interface BackfillInput extends RunContext {
   datasets?: string[];
   /** Children in flight at once (default 2). */
   parallelism?: number;
+  /** Publish partitions that emptied or shrank past DEVENIR_ROW_DRIFT_THRESHOLD (a removal the user confirmed). */
+  acceptRemoval?: boolean;
   /** Carried across continue-as-new. */
   outcome?: BackfillOutcome;
 }
@@ -58,6 +60,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillOu
               source: input.source,
               datasets: input.datasets,
               periods: [millesime],
+              acceptRemoval: input.acceptRemoval,
             },
           ],
         });

@@ -17,6 +17,8 @@ export interface PublishRequest {
   requestId: string;
   /** Rebuild staging → matched → published over the lake plus these staged sets before committing. */
   rebuild: boolean;
+  /** Rebuild every model, not only those whose fingerprint changed. */
+  full?: boolean;
   /** Where the answer goes (a `publishDone` signal). */
   requesterWorkflowId: string;
   input: PublishStagedInput;
@@ -54,10 +56,19 @@ export async function committerWorkflow(ctx: RunContext, carried: PublishRequest
     const request = queue.shift()!;
     let answer: PublishAnswer;
     try {
-      const stagedKeys = [...request.input.stagedKeys];
+      const input: PublishStagedInput = { ...request.input, stagedKeys: [...request.input.stagedKeys] };
       // Built here, one request at a time, so every build sees all that was published before it.
-      if (request.rebuild) stagedKeys.push((await buildLayers({ overlayStagedKeys: stagedKeys })).stagedKey);
-      answer = { requestId: request.requestId, result: await publishStaged({ ...request.input, stagedKeys }) };
+      if (request.rebuild) {
+        const built = await buildLayers({
+          overlayStagedKeys: input.stagedKeys,
+          full: request.full,
+          acceptRemoval: input.acceptRemoval,
+        });
+        if (built.stagedKey) input.stagedKeys.push(built.stagedKey);
+        input.heldBack = built.heldBack;
+        input.modelsRun = built.modelsRun;
+      }
+      answer = { requestId: request.requestId, result: await publishStaged(input) };
     } catch (error) {
       // An activity failure's own message is only "Activity task failed": the reason is its cause.
       const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);

@@ -14,6 +14,7 @@ export async function publishViaCommitter(
   ctx: RunContext,
   input: PublishStagedInput,
   rebuild: boolean,
+  full?: boolean,
 ): Promise<PublishStagedResult> {
   if (!handlerSet) {
     setHandler(publishDoneSignal, (answer) => void answers.set(answer.requestId, answer));
@@ -22,7 +23,7 @@ export async function publishViaCommitter(
   const { requestPublish } = proxyActivities<Activities>(quickOptions(ctx, 'landing'));
   const info = workflowInfo();
   const requestId = `${info.workflowId}/${info.runId}/${++sequence}`;
-  await requestPublish({ ctx, request: { requestId, rebuild, requesterWorkflowId: info.workflowId, input } });
+  await requestPublish({ ctx, request: { requestId, rebuild, full, requesterWorkflowId: info.workflowId, input } });
   await condition(() => answers.has(requestId));
   const answer = answers.get(requestId)!;
   if (answer.error) throw ApplicationFailure.nonRetryable(`publish failed: ${answer.error}`, 'PublishFailed');

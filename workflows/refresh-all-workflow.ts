@@ -13,6 +13,8 @@ export interface RefreshAllInput extends RunContext {
   date?: string;
   /** Sources to leave out. */
   skip?: SourceId[];
+  /** Publish partitions that emptied or shrank past DEVENIR_ROW_DRIFT_THRESHOLD (a removal the user confirmed). */
+  acceptRemoval?: boolean;
 }
 
 export interface RefreshAllResult extends BuildOutcome {
@@ -122,6 +124,7 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
       stagedKeys,
       message: `refresh-all ${date}`,
       idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}`,
+      acceptRemoval: input.acceptRemoval,
     },
     true,
   );

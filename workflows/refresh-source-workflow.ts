@@ -104,6 +104,7 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
       stagedKeys,
       message: `refresh ${input.source} ${periods}`,
       idempotencyKey: `${workflowInfo().workflowId}/${workflowInfo().runId}`,
+      acceptRemoval: input.acceptRemoval,
     },
     input.build !== false,
   );

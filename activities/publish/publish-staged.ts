@@ -1,4 +1,6 @@
 import { mergeStaged, type StagedTable } from '../../lake/lake.js';
+import type { HeldBackModel } from '../../lake/manifest.js';
+import { shrunkPartitions } from '../../lake/raw-guard.js';
 import { loadStaged } from '../../lake/staged.js';
 import { syncDeltaLogs } from '../../lake/delta-log.js';
 import { writeViewsCatalog } from '../../lake/views-catalog.js';
@@ -10,6 +12,11 @@ export interface PublishStagedInput {
   message: string;
   /** The same key twice commits once (a retried publish is a no-op). */
   idempotencyKey: string;
+  /** Publish raw partitions that emptied or shrank past the drift threshold (a removal the user confirmed). */
+  acceptRemoval?: boolean;
+  /** What the build held back (recorded in the lake snapshot) and which models it ran (passed on). */
+  heldBack?: HeldBackModel[];
+  modelsRun?: string[];
 }
 
 export interface PublishStagedResult {
@@ -18,6 +25,10 @@ export interface PublishStagedResult {
   tablesChanged: string[];
   tables: number;
   catalog?: string;
+  /** Models and raw tables left at their previous version, with why and how to fix it. */
+  heldBack: HeldBackModel[];
+  /** Models the build ran (empty when nothing needed rebuilding, or without a build). */
+  modelsRun: string[];
 }
 
 /** Commits staged tables as new table snapshots and one lake snapshot (then refreshes the analysts' views catalog). */
@@ -28,16 +39,30 @@ export async function publishStaged(
 ): Promise<PublishStagedResult> {
   const staged: StagedTable[] = [];
   for (const key of input.stagedKeys) staged.push(...(await loadStaged(deps.store, key)));
-  const result = await deps.lake.publish(mergeStaged(staged), {
+  // The committer publishes one request at a time: the build before this saw the same head, so the same guard.
+  const heldBack = [...(input.heldBack ?? [])];
+  if (!input.acceptRemoval) {
+    const head = await deps.lake.tables();
+    for (const h of shrunkPartitions(head, staged, deps.config.rowDriftThreshold))
+      if (!heldBack.some((x) => x.model === h.model)) heldBack.push(h);
+  }
+  const withheld = new Set(heldBack.map((h) => h.model));
+  const result = await deps.lake.publish(mergeStaged(staged.filter((t) => !withheld.has(t.name))), {
     message: input.message,
     idempotencyKey: input.idempotencyKey,
+    heldBack,
     producer: { workflow_id: rt.workflowId, run_id: rt.runId, activity: 'publishStaged', attempt: rt.attempt },
   });
   const snapshotId = result.snapshot?.snapshot_id;
   const catalog = result.committed && snapshotId ? await writeViewsCatalog(deps.lake, snapshotId) : undefined;
   if (result.committed && snapshotId) await syncDeltaLogs(deps.lake, snapshotId);
   deps.log.info(
-    { snapshotId, committed: result.committed, changed: result.tables.filter((t) => t.committed).length },
+    {
+      snapshotId,
+      committed: result.committed,
+      changed: result.tables.filter((t) => t.committed).length,
+      heldBack: heldBack.map((h) => h.model),
+    },
     result.committed ? 'published' : 'nothing new to publish',
   );
   return {
@@ -46,5 +71,7 @@ export async function publishStaged(
     tablesChanged: result.tables.filter((t) => t.committed).map((t) => t.name),
     tables: result.tables.length,
     catalog,
+    heldBack,
+    modelsRun: input.modelsRun ?? [],
   };
 }

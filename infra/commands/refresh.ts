@@ -1,4 +1,5 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { BuildLayersWorkflowInput } from '../../workflows/build-layers-workflow.js';
 import type { RefreshSourceInput } from '../../workflows/refresh-source-workflow.js';
 import { SOURCE_IDS, type SourceId } from '../config.js';
 import type { App } from '../app.js';
@@ -42,6 +43,7 @@ export interface RefreshOptions {
   millesime?: string[];
   date?: string;
   build?: boolean;
+  acceptRemoval?: boolean;
   wait?: boolean;
   json?: boolean;
 }
@@ -58,10 +60,17 @@ export async function refresh(app: App, opts: RefreshOptions, client?: Client): 
   const periods = opts.millesime?.length ? opts.millesime : undefined;
   const key = periods?.join('+') ?? date;
   const handle = opts.all
-    ? await startWorkflow(app, client, 'refreshAllWorkflow', `refresh/all/${key}`, [{ ...ctx, periods, date }], {
-        source: 'all',
-        millesime: periods?.join(','),
-      })
+    ? await startWorkflow(
+        app,
+        client,
+        'refreshAllWorkflow',
+        `refresh/all/${key}`,
+        [{ ...ctx, periods, date, acceptRemoval: opts.acceptRemoval }],
+        {
+          source: 'all',
+          millesime: periods?.join(','),
+        },
+      )
     : await startWorkflow(
         app,
         client,
@@ -75,6 +84,7 @@ export async function refresh(app: App, opts: RefreshOptions, client?: Client): 
             periods,
             date,
             build: opts.build,
+            acceptRemoval: opts.acceptRemoval,
           } satisfies RefreshSourceInput,
         ],
         { source: opts.source, millesime: periods?.join(',') },
@@ -84,11 +94,18 @@ export async function refresh(app: App, opts: RefreshOptions, client?: Client): 
 }
 
 /** `devenir build`: rebuilds staging → matched → published from the current lake and publishes. */
-export async function build(app: App, opts: { wait?: boolean; json?: boolean }): Promise<unknown> {
+export async function build(
+  app: App,
+  opts: { full?: boolean; acceptRemoval?: boolean; wait?: boolean; json?: boolean },
+): Promise<unknown> {
   const client = await app.client();
   await requireWorkers(app, client, ['workflows', 'building']);
   const handle = await startWorkflow(app, client, 'buildLayersWorkflow', `build/${new Date().toISOString()}`, [
-    runContext(app.config),
+    {
+      ...runContext(app.config),
+      full: opts.full,
+      acceptRemoval: opts.acceptRemoval,
+    } satisfies BuildLayersWorkflowInput,
   ]);
   if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
   return finish(app, handle, opts);
@@ -118,6 +135,7 @@ export async function backfill(
     to?: string;
     parallelism?: string;
     dataset?: string[];
+    acceptRemoval?: boolean;
     wait?: boolean;
     json?: boolean;
   },
@@ -147,6 +165,7 @@ export async function backfill(
         millesimes,
         datasets: opts.dataset,
         parallelism: Number(opts.parallelism ?? 2),
+        acceptRemoval: opts.acceptRemoval,
       },
     ],
     { source: opts.source, millesime: millesimes.join(',') },

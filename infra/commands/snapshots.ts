@@ -25,18 +25,37 @@ export async function listSnapshots(app: App, opts: { limit?: string }) {
   }));
 }
 
-/** `devenir snapshots show`: the tables of one snapshot with rows, files and snapshot ids. */
+/**
+ * `devenir snapshots show`: the tables of one snapshot with rows, files and snapshot ids; a table the publish held
+ * back at its previous version says so, and why.
+ */
 export async function showSnapshot(app: App, opts: { snapshot?: string; tag?: string }) {
   const lake = await app.lake();
-  const tables = await lake.tables(selector(opts));
-  return [...tables].map(([name, m]) => ({
+  const sel = selector(opts);
+  const held = new Map(((await lake.lakeSnapshot(sel))?.held_back ?? []).map((h) => [h.model, h]));
+  const tables = await lake.tables(sel);
+  const rows = [...tables].map(([name, m]) => ({
     table: name,
     table_snapshot: m.snapshot_id,
     rows: m.summary.rows,
     files: m.summary.files,
     millesimes: Object.keys(m.summary.partitions).join(','),
     checks_failed: m.checks.filter((c) => !c.passed).length,
+    held_back: held.get(name)?.reason ?? '',
   }));
+  // Held back before its first publish: no table yet, still named.
+  for (const [name, h] of held)
+    if (!tables.has(name))
+      rows.push({
+        table: name,
+        table_snapshot: 0,
+        rows: 0,
+        files: 0,
+        millesimes: '',
+        checks_failed: 0,
+        held_back: h.reason,
+      });
+  return rows;
 }
 
 /** `devenir snapshots diff A B`: rows added, removed and changed per table and millésime. */

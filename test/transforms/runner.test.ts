@@ -154,4 +154,27 @@ describe('transform runner', () => {
     await runModels(db, await loadModels(dir, path.join(dir, 'datasets')));
     expect(await rows(db, 'select * from staging.stg_src__t')).toEqual([{ k: 'x', b: null }]);
   });
+
+  test('with `failed`, a failing model and its descendants are recorded and skipped; the others build', async () => {
+    const dir = await project({
+      'staging/src/stg_src__t.sql': 'select a as k from raw.src__t',
+      'staging/src/stg_src__t.yml': 'description: one row per a\nunique_key: [k]\n',
+      'staging/src/stg_ok.sql': 'select 1 as k',
+      'staging/src/stg_ok.yml': 'description: one row\nunique_key: [k]\n',
+      'staging/src/stg_bad.sql': 'select no_such_column as k',
+      'staging/src/stg_bad.yml': 'description: one row\nunique_key: [k]\n',
+      'published/p.sql': 'select k from staging.stg_src__t union all select k from staging.stg_ok',
+      'published/p.yml': 'description: one row per k\nunique_key: [k]\n',
+    });
+    const db = await openDb();
+    await db.run('create table raw.src__t (b varchar, _raw_key varchar, _raw_row bigint, millesime varchar)');
+    const failed = new Map<string, string>();
+    const stats = await runModels(db, await loadModelsOf(dir), { failed });
+    expect(Object.keys(stats)).toEqual(['staging.stg_ok']);
+    expect(failed.get('staging.stg_src__t')).toBe(
+      'raw.src__t lacks required column(s) a declared in activities/land/datasets',
+    );
+    expect(failed.get('staging.stg_bad')).toMatch(/Model staging.stg_bad \(.*\) failed: .*no_such_column/);
+    expect(failed.get('published.p')).toBe('it reads staging.stg_src__t, which is held back');
+  });
 });
