@@ -29,7 +29,7 @@ export function planBuild(
     full?: boolean;
     acceptRemoval?: boolean;
     rowDriftThreshold: number;
-    /** Declared columns of each raw table (transforms/sources.yml). */
+    /** Required columns of each raw table (the dataset registry, activities/land/datasets). */
     declared: Record<string, string[]>;
   },
 ): BuildPlan {

@@ -37,10 +37,10 @@ export function shrunkPartitions(
 
 /** What to tell the user when a landing lost columns its models read. */
 export const COLUMNS_FIX =
-  'fix the source (or declare its new shape in transforms/sources.yml), then refresh it: the held-back models are rebuilt then';
+  'fix the source (or declare its new shape in activities/land/datasets), then refresh it: the held-back models are rebuilt then';
 
 /**
- * Staged raw tables that lost columns the published table had and `transforms/sources.yml` declares (a publisher's
+ * Staged raw tables that lost columns the published table had and the dataset registry declares required (a publisher's
  * export came without them): not published, so older partitions never mask the gap with nulls.
  */
 export function droppedColumns(
@@ -57,7 +57,7 @@ export function droppedColumns(
     const partitions = t.replace === 'all' ? 'all partitions' : `${t.partitionColumn}=${t.replace.join(',')}`;
     out.push({
       model: t.name,
-      reason: `${t.name} lacks column(s) ${lost.join(', ')} declared in transforms/sources.yml (landed ${partitions}); not published`,
+      reason: `${t.name} lacks column(s) ${lost.join(', ')} declared required in activities/land/datasets (landed ${partitions}); not published`,
       fix: COLUMNS_FIX,
     });
   }
