@@ -1,50 +1,108 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { HttpError } from './land/http.js';
+/**
+ * Every failure type that activities raise and workflows check, and whether trying again can help: `false` is
+ * permanent (never retried), `'per error'` decided by each error (an HTTP 503 is, a 404 is not).
+ * This module imports nothing, so every layer uses it: workflows (their one runtime import from activities/) and
+ * lake/ too. `to-failure.ts` turns these errors into Temporal failures.
+ */
+export const FAILURES = {
+  SourceHttpError: 'per error',
+  ContractError: false,
+  ConfigError: false,
+  NotFound: false,
+  QuarantineThresholdExceeded: false,
+  ChecksFailed: false,
+  ExportError: false,
+  PublishFailed: false,
+  SourcesFailed: false,
+  BackfillIncomplete: false,
+} as const satisfies Record<string, boolean | 'per error'>;
 
-/** Stable failure types, listed so workflows and scripts can tell them apart. */
-export const FAILURE_TYPES = {
-  http: 'SourceHttpError',
-  contract: 'ContractError',
-  quarantine: 'QuarantineThresholdExceeded',
-  checks: 'ChecksFailed',
-  config: 'ConfigError',
-  notFound: 'NotFound',
-} as const;
+export type FailureType = keyof typeof FAILURES;
+
+/** The failure types no retry can fix: each activity's `nonRetryableErrorTypes`. */
+export const PERMANENT_FAILURES = (Object.keys(FAILURES) as FailureType[]).filter((t) => FAILURES[t] === false);
+
+/** A failure of one of the {@link FAILURES} types; its message is one sentence naming what to fix. */
+export abstract class DevenirError extends Error {
+  abstract readonly type: FailureType;
+  get retryable(): boolean {
+    return FAILURES[this.type] !== false;
+  }
+}
+
+/** A broken publisher contract (missing required column, unexpected envelope): permanent, never retried. */
+export class ContractError extends DevenirError {
+  override name = 'ContractError';
+  readonly type = 'ContractError';
+  constructor(
+    message: string,
+    readonly source?: string,
+    readonly dataset?: string,
+    readonly url?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Bad or missing configuration: a permanent failure whose message names the variable to set. */
+export class ConfigError extends DevenirError {
+  override name = 'ConfigError';
+  readonly type = 'ConfigError';
+}
+
+/** An unknown source, dataset or table. */
+export class NotFound extends DevenirError {
+  override name = 'NotFound';
+  readonly type = 'NotFound';
+}
+
+/** Too many rows break the contract: nothing of the dataset is published. */
+export class QuarantineThresholdExceeded extends DevenirError {
+  override name = 'QuarantineThresholdExceeded';
+  readonly type = 'QuarantineThresholdExceeded';
+}
+
+/** A contract check failed on the built layers: nothing is published. */
+export class ChecksFailed extends DevenirError {
+  override name = 'ChecksFailed';
+  readonly type = 'ChecksFailed';
+}
+
+/** A user error in an export or query (unknown table, column, refused statement), with what exists. */
+export class ExportError extends DevenirError {
+  override name = 'ExportError';
+  readonly type = 'ExportError';
+}
+
+/** An HTTP failure that names the source and URL, and says whether trying again can help. */
+export class HttpError extends DevenirError {
+  override name = 'HttpError';
+  readonly type = 'SourceHttpError';
+  constructor(
+    message: string,
+    readonly source: string,
+    readonly url: string,
+    readonly status: number | undefined,
+    private readonly canRetry: boolean,
+    readonly retryAfterMs?: number,
+    readonly body?: string,
+  ) {
+    super(message);
+  }
+  override get retryable(): boolean {
+    return this.canRetry;
+  }
+}
+
+/** Temporal's wrappers around the failure that says why (their names, so this module imports nothing). */
+const WRAPPERS = new Set(['ActivityFailure', 'ChildWorkflowFailure', 'WorkflowFailedError']);
 
 /**
- * Turns what a connector or the lake threw into a Temporal failure: permanent problems become non-retryable
- * with a stable type; transient ones stay retryable, a Retry-After becoming the next retry delay.
+ * The sentence that says why an activity, a child workflow or a workflow failed: the message of the first cause
+ * under Temporal's wrappers (whose own message is only "Activity task failed" or "Child Workflow execution failed").
  */
-export function toFailure(error: unknown): unknown {
-  if (error instanceof ApplicationFailure) return error;
-  if (error instanceof HttpError) {
-    if (!error.retryable)
-      return ApplicationFailure.create({
-        message: error.message,
-        type: FAILURE_TYPES.http,
-        nonRetryable: true,
-        cause: error,
-      });
-    return ApplicationFailure.create({
-      message: error.message,
-      type: FAILURE_TYPES.http,
-      nonRetryable: false,
-      nextRetryDelay: error.retryAfterMs,
-      cause: error,
-    });
-  }
-  const name = (error as Error)?.name;
-  if (name === 'ContractError')
-    return ApplicationFailure.create({
-      message: (error as Error).message,
-      type: FAILURE_TYPES.contract,
-      nonRetryable: true,
-    });
-  if (name === 'ConfigError')
-    return ApplicationFailure.create({
-      message: (error as Error).message,
-      type: FAILURE_TYPES.config,
-      nonRetryable: true,
-    });
-  return error;
+export function failureMessage(error: unknown): string {
+  let current = error as Error | undefined;
+  while (current?.cause instanceof Error && WRAPPERS.has(current.name)) current = current.cause;
+  return current?.message ?? String(error);
 }

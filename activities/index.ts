@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { buildLayers, type BuildLayersInput } from './build/build-layers.js';
 import type { ActivityDeps, ActivityRuntime } from './deps.js';
-import { toFailure } from './errors.js';
+import { toFailure } from './to-failure.js';
 import { exportTable, type ExportTableInput } from './export/export-table.js';
 import { landSource, type LandSourceInput } from './land/land-source.js';
-import { planSource } from './land/plan-source.js';
+import { planSource, type PlanSourceInput } from './land/plan-source.js';
 import { refreshPlan } from './land/refresh-plan.js';
 import { publishStaged, type PublishStagedInput } from './publish/publish-staged.js';
 import { requestPublish } from './publish/request-publish.js';
@@ -34,7 +34,7 @@ export function createActivities(deps: ActivityDeps) {
       }
     };
   return {
-    planSource,
+    planSource: wrap((_d, _rt, input: PlanSourceInput) => planSource(input)),
     refreshPlan,
     landSource: wrap((d, rt, input: LandSourceInput) => landSource(d, rt, input)),
     buildLayers: wrap((d, rt, input: BuildLayersInput) => buildLayers(d, rt, input)),

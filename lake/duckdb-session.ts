@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import {
   DuckDBInstance,
   quotedIdentifier,
@@ -12,14 +14,19 @@ import { duckdbSettings } from './duckdb-settings.js';
 
 let instance: Promise<DuckDBInstance> | undefined;
 
-/** The process's one DuckDB instance (in memory; spills to `tempDirectory`). */
-export function duckdb(tempDirectory = os.tmpdir()): Promise<DuckDBInstance> {
+/** Threads, memory cap and spill directory, from the environment. */
+function instanceOptions(tempDirectory: string): Record<string, string> {
   const s = duckdbSettings();
-  instance ??= DuckDBInstance.create(':memory:', {
+  return {
     threads: String(s.threads ?? Math.max(1, os.availableParallelism())),
     temp_directory: tempDirectory,
     memory_limit: s.memory,
-  });
+  };
+}
+
+/** The process's one DuckDB instance (in memory; spills to `tempDirectory`). */
+export function duckdb(tempDirectory = os.tmpdir()): Promise<DuckDBInstance> {
+  instance ??= DuckDBInstance.create(':memory:', instanceOptions(tempDirectory));
   return instance;
 }
 
@@ -40,6 +47,7 @@ export class Workspace {
   private constructor(
     readonly connection: DuckDBConnection,
     readonly catalog: string,
+    private readonly owned?: { db: DuckDBInstance; spill: string },
   ) {}
 
   static async open(): Promise<Workspace> {
@@ -50,6 +58,34 @@ export class Workspace {
     for (const schema of ['raw', 'staging', 'matched', 'published'])
       await connection.run(`create schema if not exists ${quotedIdentifier(schema)}`);
     return new Workspace(connection, catalog);
+  }
+
+  /**
+   * A workspace on a private instance for user SQL: no extension is installed or loaded, and once `setup` has
+   * run, external access is off except `allowedPaths` and the configuration is locked (no `set`, no `attach` of a
+   * file, no `copy` elsewhere). `setup` runs before the lock, e.g. to create the views over `allowedPaths`.
+   * DuckDB may always use its spill directory, so it gets a private one (never the shared /tmp), removed on close.
+   */
+  static async locked(allowedPaths: string[], setup: (ws: Workspace) => Promise<void>): Promise<Workspace> {
+    const spill = mkdtempSync(path.join(os.tmpdir(), 'devenir-query-'));
+    const db = await DuckDBInstance.create(':memory:', {
+      ...instanceOptions(spill),
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    });
+    const ws = new Workspace(await db.connect(), 'memory', { db, spill });
+    try {
+      for (const schema of ['raw', 'staging', 'matched', 'published']) await ws.run(`create schema ${sql.id(schema)}`);
+      await ws.run(
+        `set allowed_paths = ${sql.list(allowedPaths)}; set allowed_directories = []; set enable_external_access = false`,
+      );
+      await setup(ws);
+      await ws.run('set lock_configuration = true');
+      return ws;
+    } catch (error) {
+      await ws.close();
+      throw error;
+    }
   }
 
   async run(statement: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
@@ -66,6 +102,12 @@ export class Workspace {
   }
 
   async close(): Promise<void> {
+    if (this.owned) {
+      this.connection.closeSync();
+      this.owned.db.closeSync();
+      rmSync(this.owned.spill, { recursive: true, force: true });
+      return;
+    }
     try {
       await this.connection.run(`use memory; detach ${quotedIdentifier(this.catalog)}`);
     } finally {

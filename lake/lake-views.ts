@@ -46,13 +46,32 @@ export async function registerTables(
   tables: TableFiles[],
   cacheDir: string,
 ): Promise<void> {
+  await createViews(ws, await resolveTables(store, tables, cacheDir));
+}
+
+/** A table with the local paths DuckDB reads it from. */
+export interface LocalTable {
+  name: string;
+  paths: string[];
+  schema: TableFiles['schema'];
+}
+
+/** Fetches (or finds) every table's files locally, see {@link localFiles}. */
+export async function resolveTables(store: ObjectStore, tables: TableFiles[], cacheDir: string): Promise<LocalTable[]> {
+  const out: LocalTable[] = [];
+  for (const t of tables)
+    out.push({ name: t.name, paths: await localFiles(store, t.files, cacheDir), schema: t.schema });
+  return out;
+}
+
+/** One view per table over its local Parquet files; an empty table becomes an empty table with its schema. */
+export async function createViews(ws: Workspace, tables: LocalTable[]): Promise<void> {
   for (const t of tables) {
-    const files = await localFiles(store, t.files, cacheDir);
     const target = sql.table(t.name);
     await ws.run(`drop view if exists ${target}; drop table if exists ${target}`);
-    if (files.length)
+    if (t.paths.length)
       await ws.run(
-        `create view ${target} as select * from read_parquet(${sql.list(files)}, union_by_name = true, hive_partitioning = false)`,
+        `create view ${target} as select * from read_parquet(${sql.list(t.paths)}, union_by_name = true, hive_partitioning = false)`,
       );
     else
       await ws.run(

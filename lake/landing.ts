@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { normaliseColumnNames } from './column-names.js';
+import { ContractError } from '../activities/errors.js';
 import { sql, type Workspace } from './duckdb-session.js';
 
 /** A landed file as DuckDB reads it: UTF-8 NDJSON, or CSV with its delimiter. */
@@ -42,11 +43,6 @@ async function isBlank(file: string): Promise<boolean> {
   const { size } = await fs.stat(file);
   if (size > 4096) return false;
   return (await fs.readFile(file, 'utf8')).trim() === '';
-}
-
-/** A contract broken beyond what quarantine can absorb (a required column is missing). */
-export class ContractError extends Error {
-  override name = 'ContractError';
 }
 
 export interface LandingTables {

@@ -1,15 +1,8 @@
 import type { ActivityOptions } from '@temporalio/workflow';
+import { PERMANENT_FAILURES } from '../activities/errors.js';
 import type { RunContext } from './types.js';
 
-/** Failure types no retry can fix (see activities/errors.ts). */
-const PERMANENT = [
-  'ContractError',
-  'QuarantineThresholdExceeded',
-  'ChecksFailed',
-  'ConfigError',
-  'NotFound',
-  'ExportError',
-];
+const PERMANENT = PERMANENT_FAILURES;
 
 /** Landing: network-bound, long loops heartbeat a resumable cursor; transient errors retry with backoff for up to 2 h. */
 export function landingOptions(ctx: RunContext): ActivityOptions {

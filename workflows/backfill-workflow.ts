@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import type { SourceId } from '../infra/config.js';
 import { progressQuery, refreshSourceWorkflow } from './refresh-source-workflow.js';
 import { newProgress, type BuildOutcome, type RunContext } from './types.js';
+import { failureMessage } from '../activities/errors.js';
 
 export interface BackfillInput extends RunContext {
   source: SourceId;
@@ -80,10 +81,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillOu
         else
           outcome.failed.push({
             millesime,
-            error:
-              (error as Error).cause instanceof Error
-                ? ((error as Error).cause as Error).message
-                : (error as Error).message,
+            error: failureMessage(error),
           });
       } finally {
         progress.done += 1;

@@ -12,6 +12,7 @@ import type { Activities } from '../activities/index.js';
 import type { PublishStagedInput, PublishStagedResult } from '../activities/publish/publish-staged.js';
 import { buildingOptions, quickOptions } from './activity-options.js';
 import type { RunContext } from './types.js';
+import { failureMessage } from '../activities/errors.js';
 
 export interface PublishRequest {
   requestId: string;
@@ -70,9 +71,7 @@ export async function committerWorkflow(ctx: RunContext, carried: PublishRequest
       }
       answer = { requestId: request.requestId, result: await publishStaged(input) };
     } catch (error) {
-      // An activity failure's own message is only "Activity task failed": the reason is its cause.
-      const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
-      answer = { requestId: request.requestId, error: cause.message };
+      answer = { requestId: request.requestId, error: failureMessage(error) };
     }
     done += 1;
     await getExternalWorkflowHandle(request.requesterWorkflowId)

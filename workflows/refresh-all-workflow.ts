@@ -6,6 +6,7 @@ import { nominalDate } from './nominal-date.js';
 import { publishViaCommitter } from './publish-via-committer.js';
 import { progressQuery, refreshSourceWorkflow, type RefreshSourceResult } from './refresh-source-workflow.js';
 import { newProgress, NOTHING_NEW, type BuildOutcome, type RunContext } from './types.js';
+import { failureMessage } from '../activities/errors.js';
 
 export interface RefreshAllInput extends RunContext {
   /** Millésimes of the statistics sources (their defaults otherwise). */
@@ -85,10 +86,7 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
           progress.requests += result.landed.reduce((n, l) => n + l.requests, 0);
           return { source, result };
         } catch (error) {
-          const message =
-            (error as Error).cause instanceof Error
-              ? ((error as Error).cause as Error).message
-              : (error as Error).message;
+          const message = failureMessage(error);
           progress.sourcesFailed.push({ source, error: message });
           return { source, error: message };
         } finally {

@@ -5,6 +5,7 @@ import { sql } from '../../lake/duckdb-session.js';
 import type { Lake, SnapshotSelector } from '../../lake/lake.js';
 import type { ObjectStore } from '../../lake/object-store.js';
 import { openSnapshotWorkspace } from '../../lake/snapshot-workspace.js';
+import { ExportError } from '../errors.js';
 
 export const EXPORT_FORMATS = ['csv', 'json', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -27,10 +28,7 @@ export interface ExportTableResult {
   snapshotId: number | undefined;
 }
 
-/** A user error in an export or query (unknown table, column…), said in one sentence with what exists. */
-export class ExportError extends Error {
-  override name = 'ExportError';
-}
+export { ExportError } from '../errors.js';
 
 /**
  * Exports one table of a lake snapshot, streamed by DuckDB to a temp file then moved into place, so an
@@ -42,7 +40,11 @@ export async function exportTable(
   workDir: string,
   remote?: (url: string) => Promise<ObjectStore>,
 ): Promise<ExportTableResult> {
-  const { ws, tables, snapshotId } = await openSnapshotWorkspace(lake, input, workDir);
+  const isS3 = input.out.startsWith('s3://');
+  const finalPath = isS3 ? path.join(workDir, 'exports', `${randomUUID()}.${input.format}`) : path.resolve(input.out);
+  const tmp = `${finalPath}.partial-${randomUUID()}`;
+  // DuckDB may write the temp file only: the workspace is locked down (see openSnapshotWorkspace)
+  const { ws, tables, snapshotId } = await openSnapshotWorkspace(lake, input, workDir, [tmp]);
   try {
     const manifest = tables.get(input.table);
     if (!manifest)
@@ -61,16 +63,13 @@ export async function exportTable(
         `${sql.id(c)}::varchar in (${values.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`,
     );
     const query = `select * from ${sql.table(input.table)}${where.length ? ` where ${where.join(' and ')}` : ''}`;
-    const isS3 = input.out.startsWith('s3://');
-    const finalPath = isS3 ? path.join(workDir, 'exports', `${randomUUID()}.${input.format}`) : path.resolve(input.out);
-    await fs.mkdir(path.dirname(finalPath), { recursive: true });
-    const tmp = `${finalPath}.partial-${randomUUID()}`;
     const options =
       input.format === 'csv'
         ? 'format csv, header true'
         : input.format === 'json'
           ? 'format json, array true'
           : 'format parquet, compression zstd';
+    await fs.mkdir(path.dirname(finalPath), { recursive: true });
     try {
       const [{ Count }] = await ws.rows<{ Count: string }>(`copy (${query}) to ${sql.str(tmp)} (${options})`, params);
       const { size } = await fs.stat(tmp);

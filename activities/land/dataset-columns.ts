@@ -1,18 +1,8 @@
 import { normaliseColumnName } from '../../lake/column-names.js';
 import type { DatasetSpec } from './connector.js';
+import { ContractError } from '../errors.js';
 
-/** A broken publisher contract (missing required column, unexpected envelope): permanent, never retried. */
-export class ContractError extends Error {
-  override name = 'ContractError';
-  constructor(
-    message: string,
-    readonly source: string,
-    readonly dataset: string,
-    readonly url?: string,
-  ) {
-    super(message);
-  }
-}
+export { ContractError } from '../errors.js';
 
 /** The spec of `dataset` among a connector's datasets; an unknown dataset is a ContractError listing the known ones. */
 export function datasetSpec(source: string, datasets: Record<string, DatasetSpec>, dataset: string): DatasetSpec {

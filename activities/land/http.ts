@@ -2,22 +2,9 @@ import pRetry, { AbortError } from 'p-retry';
 import pThrottle from 'p-throttle';
 import type { Logger } from 'pino';
 import { events } from '../../lake/events.js';
+import { HttpError } from '../errors.js';
 
-/** An HTTP failure that names the source and URL, and says whether trying again can help. */
-export class HttpError extends Error {
-  override name = 'HttpError';
-  constructor(
-    message: string,
-    readonly source: string,
-    readonly url: string,
-    readonly status: number | undefined,
-    readonly retryable: boolean,
-    readonly retryAfterMs?: number,
-    readonly body?: string,
-  ) {
-    super(message);
-  }
-}
+export { HttpError } from '../errors.js';
 
 /** Thrown when the publisher answers 304 to a conditional request: the payload has not changed since it was landed. */
 export class NotModified extends Error {

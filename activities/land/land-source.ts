@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import { sourceEnvPrefix, type SourceId } from './sources.js';
 import { Workspace } from '../../lake/duckdb-session.js';
 import { stageLanding } from '../../lake/landing.js';
@@ -9,7 +8,8 @@ import { paths } from '../../lake/manifest.js';
 import { PreconditionFailed } from '../../lake/object-store.js';
 import { saveStaged, stageTable } from '../../lake/staged.js';
 import type { ActivityDeps, ActivityRuntime } from '../deps.js';
-import { FAILURE_TYPES, toFailure } from '../errors.js';
+import { ConfigError, NotFound, QuarantineThresholdExceeded } from '../errors.js';
+import { toFailure } from '../to-failure.js';
 import type { LandContext } from './connector.js';
 import { HttpClient, NotModified } from './http.js';
 import { CONNECTORS } from './index.js';
@@ -63,16 +63,14 @@ export async function landSource(
   const connector = CONNECTORS[source];
   const spec = connector?.datasets[dataset];
   if (!spec)
-    throw ApplicationFailure.nonRetryable(
+    throw new NotFound(
       `${source}: no dataset "${dataset}"; datasets: ${Object.keys(connector?.datasets ?? {}).join(', ')}`,
-      FAILURE_TYPES.notFound,
     );
   const sourceConfig = deps.config.sources[source];
   const baseUrl = sourceConfig.url ?? deps.defaultSourceUrls[source];
   if (!baseUrl)
-    throw ApplicationFailure.nonRetryable(
+    throw new ConfigError(
       `${source}: no base URL; set ${sourceEnvPrefix(source)}_URL (or run with the bundled simulators)`,
-      FAILURE_TYPES.config,
     );
   const table = `raw.${source.replace(/-/g, '_')}__${dataset}`;
   const label = `${source}/${dataset}/${period}`;
@@ -172,9 +170,8 @@ export async function landSource(
         input.acceptRemoval,
       );
       if (total > 0 && staged.quarantined / total > deps.config.quarantineThreshold) {
-        throw ApplicationFailure.nonRetryable(
+        throw new QuarantineThresholdExceeded(
           `${label}: ${staged.quarantined} of ${total} rows (${((100 * staged.quarantined) / total).toFixed(1)}%) break the contract, above the ${(100 * deps.config.quarantineThreshold).toFixed(1)}% threshold (DEVENIR_QUARANTINE_THRESHOLD); first: ${staged.sampleReasons.join(' | ')}`,
-          FAILURE_TYPES.quarantine,
         );
       }
       const facts = {

@@ -1,6 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { SourceId } from './sources.js';
-import { FAILURE_TYPES } from '../errors.js';
+import { NotFound } from '../errors.js';
 import { CONNECTORS } from './index.js';
 
 export interface PlanSourceInput {
@@ -18,19 +17,15 @@ export async function planSource(
 ): Promise<Array<{ dataset: string; period: string; optIn?: boolean }>> {
   const connector = CONNECTORS[input.source];
   if (!connector)
-    throw ApplicationFailure.nonRetryable(
-      `unknown source "${input.source}"; sources: ${Object.keys(CONNECTORS).join(', ')}`,
-      FAILURE_TYPES.notFound,
-    );
+    throw new NotFound(`unknown source "${input.source}"; sources: ${Object.keys(CONNECTORS).join(', ')}`);
   // Opt-in datasets (e.g. routes the publisher does not document) are landed only when named.
   const datasets = input.datasets?.length
     ? input.datasets
     : Object.keys(connector.datasets).filter((d) => !connector.datasets[d].optIn);
   const unknown = datasets.filter((d) => !connector.datasets[d]);
   if (unknown.length)
-    throw ApplicationFailure.nonRetryable(
+    throw new NotFound(
       `${input.source}: no dataset ${unknown.join(', ')}; datasets: ${Object.keys(connector.datasets).join(', ')}`,
-      FAILURE_TYPES.notFound,
     );
   const plan: Array<{ dataset: string; period: string; optIn?: boolean }> = [];
   for (const dataset of datasets) {

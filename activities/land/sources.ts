@@ -45,7 +45,4 @@ export interface SourceConfig {
   options: Record<string, string>;
 }
 
-/** Bad or missing configuration: a permanent failure whose message names the variable to set. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from '../errors.js';

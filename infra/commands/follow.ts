@@ -7,6 +7,7 @@ import {
 import { WorkflowFailedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import cliProgress from 'cli-progress';
 import type { Workflow } from '@temporalio/common';
+import { failureMessage } from '../../activities/errors.js';
 import type { Progress } from '../../workflows/types.js';
 import type { App } from '../app.js';
 import { workflowUrl } from '../temporal.js';
@@ -111,7 +112,7 @@ export async function follow<T>(app: App, handle: WorkflowHandle, opts: { quiet?
   } catch (error) {
     if (error instanceof WorkflowFailedError) {
       const cause = error.cause as (Error & { details?: unknown[] }) | undefined;
-      const message = cause?.cause instanceof Error ? cause.cause.message : (cause?.message ?? error.message);
+      const message = failureMessage(error);
       const fix = fixFor(message);
       throw new RunFailed(
         `${handle.workflowId} failed: ${message}${fix ? `; fix: ${fix}` : ''} (${workflowUrl(app.config, handle.workflowId)})`,
