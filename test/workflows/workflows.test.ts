@@ -1,0 +1,111 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureMessage } from '../../activities/errors.js';
+import { committerQueueQuery, type PublishRequest } from '../../workflows/committer-workflow.js';
+import { REFRESH_STAGES } from '../../workflows/refresh-all-workflow.js';
+import { startStubWorker, type StubWorker } from './stub-worker.js';
+
+// The real workflow code on the running Temporal dev server, with stub activities: seconds per case.
+let w: StubWorker;
+beforeAll(async () => {
+  w = await startStubWorker();
+});
+afterAll(async () => {
+  await w?.stop();
+});
+
+describe('workflows with stub activities', () => {
+  it('backfill reruns only the millésimes that failed', async () => {
+    w.log.failLanding.add('inserjeunes/regionales/2022');
+    const input = {
+      ...w.ctx,
+      source: 'inserjeunes' as const,
+      datasets: ['regionales'],
+      millesimes: ['2021', '2022', '2023'],
+    };
+    const first = w.client.workflow.execute('backfillWorkflow', {
+      workflowId: w.id('backfill-1'),
+      taskQueue: w.ctx.queues.workflows,
+      args: [input],
+    });
+    const failed = await first.catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    expect(failureMessage(failed)).toMatch(
+      /backfill of inserjeunes: 2022 failed \(inserjeunes\/regionales\/2022: required column x missing\); run it again/,
+    );
+    w.log.failLanding.clear();
+    const landedBefore = w.log.landed.length;
+    const second = await w.client.workflow.execute('backfillWorkflow', {
+      workflowId: w.id('backfill-2'),
+      taskQueue: w.ctx.queues.workflows,
+      args: [input],
+    });
+    expect(second).toEqual({ done: ['2022'], alreadyDone: expect.arrayContaining(['2021', '2023']), failed: [] });
+    expect(w.log.landed.slice(landedBefore).map((l) => l.period)).toEqual(['2022']);
+  });
+
+  it('the committer answers requests one at a time in arrival order, each once, and carries its queue across continue-as-new', async () => {
+    const publishedBefore = w.log.published.length;
+    const request = (n: number): PublishRequest => ({
+      requestId: `r${n}`,
+      rebuild: n % 2 === 0,
+      requesterWorkflowId: w.id(`gone-${n}`), // nobody waits: the answer's signal fails and is ignored
+      input: { stagedKeys: [`k${n}`], message: `m${n}`, idempotencyKey: `i${n}` },
+    });
+    // Requests 1 and 2 as carried over by continue-as-new, then 3 and 4 by signal (4 sent twice, as a retried
+    // requestPublish activity would: a request still queued is not queued again).
+    const ctx = { ...w.ctx, committerId: w.id('committer-order') };
+    const handle = await w.client.workflow.start('committerWorkflow', {
+      workflowId: ctx.committerId,
+      taskQueue: ctx.queues.workflows,
+      args: [ctx, [request(1), request(2)]],
+    });
+    for (const r of [request(3), request(4), request(4)]) await handle.signal('publishRequest', r);
+    await expect
+      .poll(
+        async () => (await handle.query(committerQueueQuery)).pending === 0 && w.log.published.length - publishedBefore,
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe(4);
+    const published = w.log.published.slice(publishedBefore);
+    expect(published.map((p) => p.idempotencyKey)).toEqual(['i1', 'i2', 'i3', 'i4']);
+    // A rebuild request is built over its own staged keys before its publish, which then carries the build.
+    expect(published[1].stagedKeys).toEqual(['k2', expect.stringMatching(/^_meta\/staged\/build-/)]);
+    expect(published[0].stagedKeys).toEqual(['k1']);
+    await handle.terminate('test over');
+    expect(w.log.published.length - publishedBefore).toBe(4);
+  });
+
+  it('refresh-all lands the referentials, then the rest over them, and publishes once without a failed source', async () => {
+    w.log.failLanding.add('quiforme/main/2022');
+    const landedBefore = w.log.landed.length;
+    const publishedBefore = w.log.published.length;
+    const run = w.client.workflow.execute('refreshAllWorkflow', {
+      workflowId: w.id('refresh-all'),
+      taskQueue: w.ctx.queues.workflows,
+      args: [{ ...w.ctx, date: '2026-11-29', periods: ['2022'] }],
+    });
+    const failed = await run.catch((e: unknown) => e);
+    w.log.failLanding.clear();
+    expect(failureMessage(failed)).toMatch(/^published snapshot \d+ without quiforme \(.*required column x missing/);
+    const landed = w.log.landed.slice(landedBefore);
+    const [referentials, rest] = REFRESH_STAGES;
+    const lastReferential = Math.max(...referentials.map((s) => landed.map((l) => l.source).lastIndexOf(s)));
+    const firstOfRest = Math.min(...rest.map((s) => landed.map((l) => l.source).indexOf(s)));
+    expect(lastReferential).toBeLessThan(firstOfRest);
+    expect(new Set(landed.map((l) => l.source))).toEqual(new Set([...referentials, ...rest]));
+    // The second stage reads the first stage's staged sets as if published.
+    for (const l of landed.filter((x) => rest.includes(x.source)))
+      expect(l.overlayStagedKeys).toHaveLength(referentials.length);
+    // One publish: every source but the failed one, rebuilt first.
+    const published = w.log.published
+      .slice(publishedBefore)
+      .filter((p) => p.idempotencyKey.startsWith(w.id('refresh-all')));
+    expect(published).toHaveLength(1);
+    const staged = published[0].stagedKeys.filter((k) => !k.includes('build-'));
+    expect(staged).toHaveLength(referentials.length + rest.length - 1);
+    expect(staged.some((k) => k.includes('quiforme'))).toBe(false);
+  });
+});
