@@ -9,27 +9,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { PublishStagedInput, PublishStagedResult } from '../activities/publish/publish-staged.js';
+import type { PublishStagedInput } from '../activities/publish/publish-staged.js';
 import { buildingOptions, quickOptions } from './activity-options.js';
-import type { RunContext } from './types.js';
+import type { PublishAnswer, PublishRequest, RunContext } from './types.js';
 import { failureMessage } from '../activities/errors.js';
 
-export interface PublishRequest {
-  requestId: string;
-  /** Rebuild staging → matched → published over the lake plus these staged sets before committing. */
-  rebuild: boolean;
-  /** Rebuild every model, not only those whose fingerprint changed. */
-  full?: boolean;
-  /** Where the answer goes (a `publishDone` signal). */
-  requesterWorkflowId: string;
-  input: PublishStagedInput;
-}
-
-export interface PublishAnswer {
-  requestId: string;
-  result?: PublishStagedResult;
-  error?: string;
-}
+export type { PublishAnswer, PublishRequest };
 
 export const publishRequestSignal = defineSignal<[PublishRequest]>('publishRequest');
 export const publishDoneSignal = defineSignal<[PublishAnswer]>('publishDone');

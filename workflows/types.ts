@@ -1,3 +1,5 @@
+import type { PublishStagedInput, PublishStagedResult } from '../activities/publish/publish-staged.js';
+
 /** Task queues and the committer of one lake; every workflow input carries them. */
 export interface RunContext {
   /** The deployment's prefix (one per lake): it scopes child workflow ids. */
@@ -39,3 +41,20 @@ export interface BuildOutcome {
 
 /** The one line a refresh that found nothing new ends with. */
 export const NOTHING_NEW = 'nothing new';
+
+export interface PublishRequest {
+  requestId: string;
+  /** Rebuild staging → matched → published over the lake plus these staged sets before committing. */
+  rebuild: boolean;
+  /** Rebuild every model, not only those whose fingerprint changed. */
+  full?: boolean;
+  /** Where the answer goes (a `publishDone` signal). */
+  requesterWorkflowId: string;
+  input: PublishStagedInput;
+}
+
+export interface PublishAnswer {
+  requestId: string;
+  result?: PublishStagedResult;
+  error?: string;
+}

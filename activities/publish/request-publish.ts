@@ -1,6 +1,5 @@
 import { getClient } from '@temporalio/activity';
-import type { PublishRequest } from '../../workflows/committer-workflow.js';
-import type { RunContext } from '../../workflows/types.js';
+import type { PublishRequest, RunContext } from '../../workflows/types.js';
 
 export interface RequestPublishInput {
   ctx: RunContext;
