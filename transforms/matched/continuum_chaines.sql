@@ -21,6 +21,7 @@ chaines as (
         -- 1:1 links form simple paths; the bound only guards against a cycle in the source data.
         where marche.distance < 50 and lien.code_nouveau <> marche.code_ancien
     )
+
     select * from marche
 ),
 

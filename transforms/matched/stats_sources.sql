@@ -32,10 +32,14 @@ is_etablissements as (
 
 inserjeunes as (
     select * from ij_nationales
-    union all by name select * from ij_regionales
-    union all by name select * from ij_departementales
-    union all by name select * from ij_academiques
-    union all by name select * from ij_etablissements
+    union all by name
+    select * from ij_regionales
+    union all by name
+    select * from ij_departementales
+    union all by name
+    select * from ij_academiques
+    union all by name
+    select * from ij_etablissements
 ),
 
 lignes as (

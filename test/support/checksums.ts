@@ -1,0 +1,23 @@
+import { runQuery } from '../../activities/export/run-query.js';
+import { sql } from '../../lake/duckdb-session.js';
+import type { Lake } from '../../lake/lake.js';
+
+/**
+ * Row count and an order-independent checksum over every column of each table of the current lake snapshot (all
+ * tables, or `only`): two lakes with equal checksums hold the same rows, whatever their files or snapshot numbers.
+ */
+export async function contentChecksums(
+  lake: Lake,
+  workDir: string,
+  only?: string[],
+): Promise<Record<string, { rows: number; checksum: string }>> {
+  const out: Record<string, { rows: number; checksum: string }> = {};
+  for (const [name, manifest] of [...(await lake.tables())].sort(([a], [b]) => a.localeCompare(b))) {
+    if (only && !only.includes(name)) continue;
+    const values = manifest.schema.map((c) => `coalesce(${sql.id(c.name)}::varchar, '<null>')`).join(', ');
+    const statement = `select count(*)::bigint as n, coalesce(sum(hash(${values})), 0)::varchar as h from ${sql.table(name)}`;
+    const [row] = (await runQuery(lake, statement, {}, workDir)).rows;
+    out[name] = { rows: Number(row.n), checksum: String(row.h) };
+  }
+  return out;
+}
