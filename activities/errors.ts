@@ -44,35 +44,28 @@ export class ContractError extends DevenirError {
   }
 }
 
-/** Bad or missing configuration: a permanent failure whose message names the variable to set. */
-export class ConfigError extends DevenirError {
-  override name = 'ConfigError';
-  readonly type = 'ConfigError';
+/** The base class of a failure type that needs no field beyond its message. */
+function failureOfType<T extends FailureType>(type: T) {
+  return class extends DevenirError {
+    override name: string = type;
+    readonly type = type;
+  };
 }
+
+/** Bad or missing configuration: a permanent failure whose message names the variable to set. */
+export class ConfigError extends failureOfType('ConfigError') {}
 
 /** An unknown source, dataset or table. */
-export class NotFound extends DevenirError {
-  override name = 'NotFound';
-  readonly type = 'NotFound';
-}
+export class NotFound extends failureOfType('NotFound') {}
 
 /** Too many rows break the contract: nothing of the dataset is published. */
-export class QuarantineThresholdExceeded extends DevenirError {
-  override name = 'QuarantineThresholdExceeded';
-  readonly type = 'QuarantineThresholdExceeded';
-}
+export class QuarantineThresholdExceeded extends failureOfType('QuarantineThresholdExceeded') {}
 
 /** A contract check failed on the built layers: nothing is published. */
-export class ChecksFailed extends DevenirError {
-  override name = 'ChecksFailed';
-  readonly type = 'ChecksFailed';
-}
+export class ChecksFailed extends failureOfType('ChecksFailed') {}
 
 /** A user error in an export or query (unknown table, column, refused statement), with what exists. */
-export class ExportError extends DevenirError {
-  override name = 'ExportError';
-  readonly type = 'ExportError';
-}
+export class ExportError extends failureOfType('ExportError') {}
 
 /** An HTTP failure that names the source and URL, and says whether trying again can help. */
 export class HttpError extends DevenirError {
