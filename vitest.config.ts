@@ -1,7 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 /** Files that run whole pipelines against the real services: they get minutes; every other test file gets 30 s. */
-const END_TO_END = ['test/e2e/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/cli.test.ts'];
+const END_TO_END = [
+  'test/e2e/**/*.test.ts',
+  'test/integration/**/*.test.ts',
+  'test/cli.test.ts',
+  // every model built over the real sample extracts: a whole build, not a unit
+  'test/transforms/real-sample.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -17,7 +17,7 @@ propres as (
         select catalogue, formation_id, uai_2, 2 from formations where filiere <> 'superieur'
         union all
         select catalogue, formation_id, uai_3, 3 from formations
-    )
+    ) as uai_par_rang
     where uai is not null
     group by catalogue, formation_id, uai
 ),
@@ -43,7 +43,7 @@ final as (
         select * from propres
         union all
         select * from apparentees
-    )
+    ) as toutes
     group by catalogue, formation_id, uai
 )
 

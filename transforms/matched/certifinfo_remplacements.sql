@@ -26,11 +26,13 @@ chaines as (
     with recursive marche (code_certifinfo, code_remplacant, sens, distance, chemin) as (
         select depuis, vers, sens, 1, [depuis, vers] from liens_utiles
         union all
-        select marche.code_certifinfo, lien.vers, marche.sens, marche.distance + 1, list_append(marche.chemin, lien.vers)
+        select
+            marche.code_certifinfo, lien.vers, marche.sens, marche.distance + 1, list_append(marche.chemin, lien.vers)
         from marche
         inner join liens_utiles as lien on lien.depuis = marche.code_remplacant and lien.sens = marche.sens
         where not list_contains(marche.chemin, lien.vers) and marche.distance < 50
     )
+
     select * from marche
 ),
 
