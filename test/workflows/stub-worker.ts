@@ -6,6 +6,7 @@ import type { LandSourceInput, LandSourceResult } from '../../activities/land/la
 import type { BuildLayersInput } from '../../activities/build/build-layers.js';
 import type { PublishStagedInput, PublishStagedResult } from '../../activities/publish/publish-staged.js';
 import { requestPublish } from '../../activities/publish/request-publish.js';
+import { refreshPlan } from '../../activities/land/refresh-plan.js';
 import { ContractError } from '../../activities/errors.js';
 import { toFailure } from '../../activities/to-failure.js';
 import { workflowBundle } from '../../infra/worker.js';
@@ -16,7 +17,7 @@ export interface StubLog {
   landed: LandSourceInput[];
   published: PublishStagedInput[];
   builds: BuildLayersInput[];
-  /** `source/dataset/period` keys whose landing fails with a ContractError. */
+  /** `source/dataset/period` prefixes whose landing fails with a ContractError. */
   failLanding: Set<string>;
 }
 
@@ -32,7 +33,7 @@ export interface StubWorker {
 /**
  * A worker on the running Temporal dev server (the time-skipping test server cannot be downloaded here) that runs
  * the real workflow code with stub activities: planning, landing, building and publishing answer at once and record
- * what they were asked; `requestPublish` is the real one (it only signals the committer).
+ * what they were asked; `requestPublish` (it only signals the committer) and `refreshPlan` are the real ones.
  */
 export async function startStubWorker(): Promise<StubWorker> {
   const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
@@ -60,7 +61,7 @@ export async function startStubWorker(): Promise<StubWorker> {
     async landSource(input: LandSourceInput): Promise<LandSourceResult> {
       const key = `${input.source}/${input.dataset}/${input.period}`;
       log.landed.push(input);
-      if (log.failLanding.has(key))
+      if ([...log.failLanding].some((prefix) => key.startsWith(prefix)))
         throw toFailure(new ContractError(`${key}: required column x missing`, input.source, input.dataset));
       return {
         source: input.source,
@@ -86,6 +87,7 @@ export async function startStubWorker(): Promise<StubWorker> {
       return { snapshotId: snapshot, committed: true, tablesChanged: ['published.t'], tables: 1 };
     },
     requestPublish,
+    refreshPlan, // the registry's plan: data, no I/O beyond reading the declarations
   };
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({

@@ -21,7 +21,8 @@ final as (
         if(est_masque, null, columns(c -> regexp_matches(c, '^(nb_|taux_|salaire_)') and c <> 'nb_annee_term')),
         case
             when nb_annee_term is null then 'effectif en annee terminale inconnu'
-            when est_masque then 'moins de ' || getvariable('secrecy_threshold')::varchar || ' eleves en annee terminale'
+            when est_masque
+                then 'moins de ' || getvariable('secrecy_threshold')::varchar || ' eleves en annee terminale'
         end as raison_masquage
     from masquage
 )
