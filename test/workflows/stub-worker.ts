@@ -84,7 +84,14 @@ export async function startStubWorker(): Promise<StubWorker> {
     async publishStaged(input: PublishStagedInput): Promise<PublishStagedResult> {
       log.published.push(input);
       snapshot += 1;
-      return { snapshotId: snapshot, committed: true, tablesChanged: ['published.t'], tables: 1 };
+      return {
+        snapshotId: snapshot,
+        committed: true,
+        tablesChanged: ['published.t'],
+        tables: 1,
+        heldBack: [],
+        modelsRun: ['t'],
+      };
     },
     requestPublish,
     refreshPlan, // the registry's plan: data, no I/O beyond reading the declarations
