@@ -3,6 +3,7 @@ import pThrottle from 'p-throttle';
 import type { Logger } from 'pino';
 import { events } from '../../lake/events.js';
 import { HttpError } from '../errors.js';
+import { sourceEnvPrefix, type SourceId } from './sources.js';
 
 export { HttpError } from '../errors.js';
 
@@ -160,11 +161,11 @@ export class HttpClient {
       bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       if (this.options.signal?.aborted) throw error;
-      const reason =
+      const message =
         (error as Error).name === 'TimeoutError'
-          ? `timed out after ${timeoutMs} ms`
-          : `connection failed or body truncated (${(error as Error).message})`;
-      throw new HttpError(`${source}: ${reason} on ${shown}`, source, shown, undefined, true);
+          ? `${source}: no answer from ${shown} within ${timeoutMs} ms (${sourceEnvPrefix(source as SourceId)}_TIMEOUT_MS)`
+          : `${source}: connection failed or body truncated on ${shown} (${(error as Error).message})`;
+      throw new HttpError(message, source, shown, undefined, true);
     }
     const text = () => new TextDecoder('utf-8').decode(bytes);
     const status = response.status;

@@ -12,6 +12,7 @@ export const FAULT_KINDS = [
   'extra-column', // add `column` with value `to`
   'unknown-measure', // InserJeunes: add a measure `column` nobody knows
   'empty', // a well-formed answer with no records (a publisher mid-update, or a real removal)
+  'bad-value', // set `column` to `to` in one record of every `every` (2 % bad rows: every 50)
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -27,6 +28,8 @@ export interface Fault {
   delayMs?: number;
   column?: string;
   to?: string;
+  /** `bad-value`: one record of every `every` is broken (the `every`-th, the 2·`every`-th…). */
+  every?: number;
 }
 
 /** Active faults, consumed as requests hit them. */
@@ -63,20 +66,20 @@ export class FaultBook {
     return this.faults.filter(
       (f) =>
         f.source === source &&
-        ['drop-column', 'rename-column', 'extra-column', 'unknown-measure', 'empty'].includes(f.kind) &&
+        ['drop-column', 'rename-column', 'extra-column', 'unknown-measure', 'empty', 'bad-value'].includes(f.kind) &&
         (!f.match || path.includes(f.match)),
     );
   }
 }
 
-/** Applies column faults (and `empty`) to flat records (JSON rows or parsed CSV rows). */
+/** Applies column and value faults (and `empty`) to flat records (JSON rows or parsed CSV rows). */
 export function applyColumnFaults<T extends Record<string, unknown>>(
   rows: T[],
   faults: Fault[],
 ): Record<string, unknown>[] {
   if (faults.some((f) => f.kind === 'empty')) return [];
-  if (!faults.some((f) => f.kind.endsWith('-column'))) return rows;
-  return rows.map((row) => {
+  if (!faults.some((f) => f.kind.endsWith('-column') || f.kind === 'bad-value')) return rows;
+  return rows.map((row, i) => {
     const out: Record<string, unknown> = { ...row };
     for (const f of faults) {
       if (!f.column) continue;
@@ -86,6 +89,7 @@ export function applyColumnFaults<T extends Record<string, unknown>>(
         delete out[f.column];
       }
       if (f.kind === 'extra-column') out[f.column] = f.to ?? 'x';
+      if (f.kind === 'bad-value' && (i + 1) % (f.every ?? 1) === 0) out[f.column] = f.to ?? 'x';
     }
     return out;
   });

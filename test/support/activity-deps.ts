@@ -7,9 +7,12 @@ import { loadConfig, sourceEnvPrefix, type SourceId } from '../../infra/config.j
 import { openLake } from '../../lake/open-lake.js';
 
 /** Activity dependencies on a fresh local-folder lake, every source pointed at the given simulator URLs. */
-export async function localActivityDeps(baseUrls: Partial<Record<SourceId, string>>): Promise<ActivityDeps> {
+export async function localActivityDeps(
+  baseUrls: Partial<Record<SourceId, string>>,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<ActivityDeps> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'devenir-activity-'));
-  const env: NodeJS.ProcessEnv = { DEVENIR_HOME: home, DEVENIR_LAKE: path.join(home, 'lake') };
+  const env: NodeJS.ProcessEnv = { DEVENIR_HOME: home, DEVENIR_LAKE: path.join(home, 'lake'), ...extraEnv };
   for (const [source, url] of Object.entries(baseUrls)) {
     env[`${sourceEnvPrefix(source as SourceId)}_URL`] = url;
     env[`${sourceEnvPrefix(source as SourceId)}_RATE`] = '500';

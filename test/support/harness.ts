@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig, sourceEnvPrefix, SOURCE_IDS, type Config, type SourceId } from '../../infra/config.js';
 import { startSimulators } from '../../infra/simulators/index.js';
 import type { RunningSimulators } from '../../infra/simulators/server.js';
@@ -34,7 +34,15 @@ export interface Harness {
  * own task queues on the shared Temporal dev server, and the real simulators of every source.
  */
 export async function startHarness(
-  opts: { lake?: 's3' | 'fs'; rate?: number; heartbeatTimeout?: string } = {},
+  opts: {
+    lake?: 's3' | 'fs';
+    rate?: number;
+    heartbeatTimeout?: string;
+    /** Variables on top of the harness's own (credentials…). */
+    env?: NodeJS.ProcessEnv;
+    /** The in-process workers' logger (stderr at LOG_LEVEL otherwise). */
+    log?: Logger;
+  } = {},
 ): Promise<Harness> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'devenir-e2e-'));
   const sims = await startSimulators();
@@ -49,8 +57,9 @@ export async function startHarness(
     env[`${sourceEnvPrefix(source)}_URL`] = sims.baseUrls[source as SourceId];
     env[`${sourceEnvPrefix(source)}_RATE`] = String(opts.rate ?? 500);
   }
+  Object.assign(env, opts.env);
   const config = loadConfig(env);
-  const log = pino({ level: env.LOG_LEVEL }, pino.destination(2));
+  const log = opts.log ?? pino({ level: env.LOG_LEVEL }, pino.destination(2));
   const workers: RunningWorker[] = [];
   const children: ChildProcess[] = [];
   const client = await connectClient(config);
