@@ -11,7 +11,7 @@ import { FsObjectStore } from '../lake/fs-store.js';
 import { stageLanding } from '../lake/landing.js';
 import { writeParquet } from '../lake/parquet-writer.js';
 import { stageTable } from '../lake/staged.js';
-import { COLUMNS, generate } from './ndjson-rows.js';
+import { COLUMNS, generate, ROW_NUMBER_KEY } from './ndjson-rows.js';
 
 const arg = (name: string, fallback: number) =>
   process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : fallback;
@@ -21,7 +21,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'devenir-bench-'));
 const file = path.join(work, 'input.ndjson');
 await generate(file, rows);
 const out = (name: string) => sql.str(path.join(work, `${name}.parquet`));
-const declared = `columns = {${COLUMNS.map((c) => `${sql.str(c)}: 'VARCHAR'`).join(', ')}}`;
+const declared = `columns = {${[ROW_NUMBER_KEY, ...COLUMNS].map((c) => `${sql.str(c)}: 'VARCHAR'`).join(', ')}}`;
 const rules = {
   requiredColumns: ['scope_code', 'id_mesure'],
   patterns: { scope_code: '^[0-9]{7}[A-Z]$' },
@@ -30,7 +30,13 @@ const rules = {
 const land = (ws: Workspace) =>
   stageLanding(
     ws,
-    [{ path: file, format: { kind: 'ndjson', columns: COLUMNS }, rawKey: 'raw/bench/x.ndjson' }],
+    [
+      {
+        path: file,
+        format: { kind: 'ndjson', columns: [ROW_NUMBER_KEY, ...COLUMNS], rowNumberKey: ROW_NUMBER_KEY },
+        rawKey: 'raw/bench/x.ndjson',
+      },
+    ],
     rules,
     '2021_2022',
     'bench',
@@ -52,35 +58,41 @@ const steps: Array<[string, (ws: Workspace, i: number) => Promise<unknown>]> = [
       ),
   ],
   [
-    '+ empty → NULL, lineage (_raw_key, _raw_row), millesime',
+    "+ empty → NULL, lineage (_raw_key, _raw_row = the writer's record numbers), millesime",
     (ws) =>
       ws.run(
-        `copy (select ${COLUMNS.map((c) => `nullif(${sql.id(c)}, '') as ${sql.id(c === 'millesime' ? 'source_millesime' : c)}`).join(', ')}, 'raw/bench/x.ndjson' as _raw_key, row_number() over () as _raw_row, '2021_2022' as millesime from read_json(${sql.str(file)}, format = 'newline_delimited', records = true, ${declared})) to ${out('c')} (format parquet, compression zstd)`,
+        `copy (select ${COLUMNS.map((c) => `nullif(${sql.id(c)}, '') as ${sql.id(c === 'millesime' ? 'source_millesime' : c)}`).join(', ')}, 'raw/bench/x.ndjson' as _raw_key, ${sql.id(ROW_NUMBER_KEY)}::bigint as _raw_row, '2021_2022' as millesime from read_json(${sql.str(file)}, format = 'newline_delimited', records = true, ${declared})) to ${out('c')} (format parquet, compression zstd)`,
       ),
   ],
   [
-    '+ validation and quarantine (lake/landing.ts stageLanding)',
+    '+ validation and quarantine, one pass through a local Parquet file (lake/landing.ts stageLanding)',
     async (ws) =>
       ws.run(`copy (select * from ${(await land(ws)).landed}) to ${out('d')} (format parquet, compression zstd)`),
   ],
   [
-    '+ rows ordered by (_raw_key, _raw_row), sha256, stats (lake/parquet-writer.ts)',
-    async (ws, i) =>
-      writeParquet(ws, (await land(ws)).landed, path.join(work, `e${i}`), {
+    '+ rows in (_raw_key, _raw_row) order (no sort: they come so), sha256, stats (lake/parquet-writer.ts)',
+    async (ws, i) => {
+      const staged = await land(ws);
+      return writeParquet(ws, staged.landed, path.join(work, `e${i}`), {
         partitionColumn: 'millesime',
         orderBy: ['_raw_key', '_raw_row'],
-      }),
+        presorted: staged.ordered,
+      });
+    },
   ],
   [
     '+ create-only upload into the lake = devenir landing (lake/staged.ts stageTable)',
-    async (ws, i) =>
-      stageTable(ws, new FsObjectStore(path.join(work, `lake${i}`)), (await land(ws)).landed, {
+    async (ws, i) => {
+      const staged = await land(ws);
+      return stageTable(ws, new FsObjectStore(path.join(work, `lake${i}`)), staged.landed, {
         name: 'raw.bench__rows',
         partitionColumn: 'millesime',
         replace: ['2021_2022'],
         orderBy: ['_raw_key', '_raw_row'],
+        presorted: staged.ordered,
         localDir: path.join(work, `f${i}`),
-      }),
+      });
+    },
   ],
 ];
 

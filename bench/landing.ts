@@ -12,14 +12,20 @@ import { sql, Workspace } from '../lake/duckdb-session.js';
 import { FsObjectStore } from '../lake/fs-store.js';
 import { stageLanding } from '../lake/landing.js';
 import { stageTable } from '../lake/staged.js';
-import { COLUMNS, generate } from './ndjson-rows.js';
+import { COLUMNS, generate, ROW_NUMBER_KEY } from './ndjson-rows.js';
 
 async function devenirPath(file: string, dir: string): Promise<number> {
   const store = new FsObjectStore(path.join(dir, 'lake'));
   return Workspace.with(async (ws) => {
     const staged = await stageLanding(
       ws,
-      [{ path: file, format: { kind: 'ndjson', columns: COLUMNS }, rawKey: 'raw/bench/x.ndjson' }],
+      [
+        {
+          path: file,
+          format: { kind: 'ndjson', columns: [ROW_NUMBER_KEY, ...COLUMNS], rowNumberKey: ROW_NUMBER_KEY },
+          rawKey: 'raw/bench/x.ndjson',
+        },
+      ],
       { requiredColumns: ['scope_code', 'id_mesure'], patterns: { scope_code: '^[0-9]{7}[A-Z]$' }, notNull: ['code'] },
       '2021_2022',
       'bench',
@@ -29,6 +35,7 @@ async function devenirPath(file: string, dir: string): Promise<number> {
       partitionColumn: 'millesime',
       replace: ['2021_2022'],
       orderBy: ['_raw_key', '_raw_row'],
+      presorted: staged.ordered,
       localDir: path.join(dir, 'work'),
     });
     return staged.rows;

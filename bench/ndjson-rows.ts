@@ -13,6 +13,8 @@ export const COLUMNS = [
   'code',
   'libelle_etab',
 ];
+/** The key under which devenir's NDJSON writer numbers each record (activities/land/landing-writers.ts). */
+export const ROW_NUMBER_KEY = '#';
 const MEASURES = [
   'nb_annee_term',
   'nb_sortant',
@@ -22,12 +24,12 @@ const MEASURES = [
   'taux_emploi_6_mois',
 ];
 
-/** Writes `rows` InserJeunes-like measure rows (the raw contract's columns) as NDJSON. */
+/** Writes `rows` InserJeunes-like measure rows (the raw contract's columns) as NDJSON, numbered as devenir writes them. */
 export async function generate(file: string, rows: number): Promise<void> {
   const out = createWriteStream(file);
   for (let i = 0; i < rows; i++) {
     const uai = `${String(100000 + (i % 90000)).padStart(7, '0')}${String.fromCharCode(65 + (i % 26))}`;
-    const line = `{"scope":"uai","scope_code":"${uai}","millesime":"2021_2022","filiere":"apprentissage","id_mesure":"${MEASURES[i % MEASURES.length]}","valeur_mesure":"${i % 120}","dimension":"id_formation_apprentissage","code":"${String(40000000 + (i % 5000))}","libelle_etab":null}\n`;
+    const line = `{"${ROW_NUMBER_KEY}":${i + 1},"scope":"uai","scope_code":"${uai}","millesime":"2021_2022","filiere":"apprentissage","id_mesure":"${MEASURES[i % MEASURES.length]}","valeur_mesure":"${i % 120}","dimension":"id_formation_apprentissage","code":"${String(40000000 + (i % 5000))}","libelle_etab":null}\n`;
     if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => {

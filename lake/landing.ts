@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { normaliseColumnNames } from './column-names.js';
@@ -8,7 +9,9 @@ import { sql, type Workspace } from './duckdb-session.js';
 export interface LandingInput {
   path: string;
   /** `columns`: every key the NDJSON holds, when the writer knows them (one pass, no schema inference). */
-  format: { kind: 'ndjson'; columns?: string[] } | { kind: 'csv'; delimiter: string; quote?: string; header: true };
+  format:
+    | { kind: 'ndjson'; columns?: string[]; rowNumberKey?: string }
+    | { kind: 'csv'; delimiter: string; quote?: string; header: true };
   rawKey: string;
 }
 
@@ -38,6 +41,11 @@ async function rejectedRecordOffsets(ws: Workspace, rejectsTable: string): Promi
   return lines.map((l, i) => Number(l.n) - 1 - i);
 }
 
+/** Code-unit order, as DuckDB compares VARCHARs (not the locale's). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** True for an empty (or whitespace-only) file: an answer with no records. */
 async function isBlank(file: string): Promise<boolean> {
   const { size } = await fs.stat(file);
@@ -50,6 +58,8 @@ export interface LandingTables {
   landed: string;
   /** Workspace table holding the quarantined rows (`_reason`, `_raw_key`, `_raw_row`, `_raw_record`, `millesime`). */
   quarantine: string;
+  /** Rows of `landed` and `quarantine` come in (`_raw_key`, `_raw_row`) order: writers need not sort them. */
+  ordered: true;
   rows: number;
   quarantined: number;
   unknownColumns: string[];
@@ -69,15 +79,21 @@ export async function stageLanding(
 ): Promise<LandingTables> {
   const parts: string[] = [];
   const rejects: string[] = [];
-  for (const [i, input] of inputs.entries()) {
+  // Inputs in `_raw_key` order, so that the rows come out in (`_raw_key`, `_raw_row`) order with no sort.
+  const ordered = inputs.map((input, i) => ({ input, i })).sort((a, b) => compare(a.input.rawKey, b.input.rawKey));
+  for (const { input, i } of ordered) {
     if (await isBlank(input.path)) continue; // nothing published for this request (e.g. a millésime not out yet)
     const name = `input_${i}`;
     if (input.format.kind === 'ndjson') {
       // With the key list: one streaming pass. Without it, the whole file is sampled (so that no rare field is
       // dropped silently) and read into a table once, rather than inferred again at every use of a view.
       const known = input.format.columns?.length;
+      const keys = new Set([
+        ...(input.format.rowNumberKey ? [input.format.rowNumberKey] : []),
+        ...(input.format.columns ?? []),
+      ]);
       const columns = known
-        ? `columns = {${input.format.columns!.map((c) => `${sql.str(c)}: 'VARCHAR'`).join(', ')}}`
+        ? `columns = {${[...keys].map((c) => `${sql.str(c)}: 'VARCHAR'`).join(', ')}}`
         : 'sample_size = -1';
       await ws.run(
         `create temp ${known ? 'view' : 'table'} ${name} as select * from read_json(${sql.str(input.path)}, format = 'newline_delimited', records = true, ${columns}, maximum_object_size = 268435456)`,
@@ -91,7 +107,10 @@ export async function stageLanding(
         `select ${sql.str(input.rawKey)} as _raw_key, line::bigint - 1 as _raw_row, ${sql.str(`${path.basename(input.path)}: `)} || error_message as _reason from ${sql.id(rejectsTable)}`,
       );
     }
-    const described = await ws.rows<{ column_name: string; column_type: string }>(`describe ${name}`);
+    const numberKey = input.format.kind === 'ndjson' ? input.format.rowNumberKey : undefined;
+    const described = (await ws.rows<{ column_name: string; column_type: string }>(`describe ${name}`)).filter(
+      (c) => c.column_name !== numberKey,
+    );
     const normalised = normaliseColumnNames(described.map((c) => c.column_name)).map((n) =>
       n === 'millesime' || n.startsWith('_raw') ? `source_${n}` : n,
     );
@@ -100,9 +119,12 @@ export async function stageLanding(
       .join(', ');
     // `_raw_row` is the record's number in the payload (header excluded), counting the records DuckDB rejected.
     const rejectedBefore = input.format.kind === 'csv' ? await rejectedRecordOffsets(ws, `rejects_${i}`) : [];
-    const rowNumber = rejectedBefore.length
-      ? `row_number() over () + len(list_filter(${`[${rejectedBefore.join(', ')}]`}, x -> x < row_number() over ()))`
-      : 'row_number() over ()';
+    // The writer's own record numbers when it wrote them (read in parallel); else a window over the file.
+    const rowNumber = numberKey
+      ? `${sql.id(numberKey)}::bigint`
+      : rejectedBefore.length
+        ? `row_number() over () + len(list_filter(${`[${rejectedBefore.join(', ')}]`}, x -> x < row_number() over ()))`
+        : 'row_number() over ()';
     parts.push(`select ${select}, ${sql.str(input.rawKey)} as _raw_key, ${rowNumber} as _raw_row from ${name}`);
   }
   // With no rows at all, the table still has the columns the dataset declares.
@@ -144,7 +166,15 @@ export async function stageLanding(
       ),
   ];
   const reason = checks.length ? `concat_ws('; ', ${checks.join(', ')})` : `''`;
-  await ws.run(`create temp table checked as select *, nullif(${reason}, '') as _reason from all_rows`);
+  // One streaming pass over the payload: every row with its reason (if any) into a local Parquet file, read back
+  // (in parallel, in order) for the landed rows and the few quarantined ones. Nothing is held in memory.
+  const checkedFile = inputs.length ? path.join(path.dirname(inputs[0].path), `.checked-${randomUUID()}.parquet`) : '';
+  if (checkedFile) {
+    await ws.run(
+      `copy (select *, nullif(${reason}, '') as _reason from all_rows) to ${sql.str(checkedFile)} (format parquet, compression lz4_raw)`,
+    );
+    await ws.run(`create temp view checked as select * from read_parquet(${sql.str(checkedFile)})`);
+  } else await ws.run(`create temp view checked as select *, null::varchar as _reason from all_rows`);
   await ws.run(
     `create temp view landed as select * exclude (_reason), ${sql.str(period)} as millesime from checked where _reason is null`,
   );
@@ -167,6 +197,7 @@ export async function stageLanding(
   return {
     landed: 'landed',
     quarantine: 'quarantine',
+    ordered: true,
     rows: Number(rows),
     quarantined: Number(quarantined),
     unknownColumns,

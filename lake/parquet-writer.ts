@@ -19,7 +19,8 @@ export async function writeParquet(
   ws: Workspace,
   table: string,
   outDir: string,
-  opts: { partitionColumn: string | null; orderBy?: string[] },
+  /** `presorted`: the table's rows already come in `orderBy` order (e.g. a landing), so none is sorted again. */
+  opts: { partitionColumn: string | null; orderBy?: string[]; presorted?: boolean },
 ): Promise<{ files: WrittenFile[]; schema: Array<Omit<Column, 'id'>> }> {
   await fs.mkdir(outDir, { recursive: true });
   const schema = (await ws.rows<{ column_name: string; column_type: string }>(`describe ${sql.table(table)}`)).map(
@@ -40,7 +41,7 @@ export async function writeParquet(
       : '';
     const localPath = path.join(outDir, `part-${i}.parquet`);
     const [stats] = await ws.rows<RawStats>(
-      `copy (select * from ${sql.table(table)} ${filter} order by ${order}) to ${sql.str(localPath)} (format parquet, compression zstd, return_stats true)`,
+      `copy (select * from ${sql.table(table)} ${filter} ${opts.presorted ? '' : `order by ${order}`}) to ${sql.str(localPath)} (format parquet, compression zstd, return_stats true)`,
     );
     files.push({
       localPath,

@@ -51,6 +51,8 @@ export async function stageTable(
     partitionColumn: string | null;
     replace: string[] | 'all';
     orderBy?: string[];
+    /** The rows already come in `orderBy` order (see writeParquet). */
+    presorted?: boolean;
     localDir: string;
   },
 ): Promise<StagedTable> {
@@ -58,6 +60,7 @@ export async function stageTable(
   const { files, schema } = await writeParquet(ws, workTable, path.join(target.localDir, target.name), {
     partitionColumn: target.partitionColumn,
     orderBy: target.orderBy,
+    presorted: target.presorted,
   });
   const out: DataFile[] = [];
   for (const f of files) {

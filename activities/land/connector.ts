@@ -8,6 +8,8 @@ export type LandingFormat =
   | {
       kind: 'ndjson';
       /** every key the file holds (see writeNdjson): one pass, no schema inference */ columns?: string[];
+      /** the key holding each record's 1-based number, if the writer numbered them (see writeNdjson) */
+      rowNumberKey?: string;
     }
   | { kind: 'csv'; delimiter: string; quote?: string; header: true };
 

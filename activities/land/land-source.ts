@@ -193,6 +193,7 @@ export async function landSource(
         partitionColumn: 'millesime',
         replace: [period],
         orderBy: ['_raw_key', '_raw_row'],
+        presorted: staged.ordered,
         localDir: workDir,
       });
       const quarantine = await stageTable(ws, deps.store, staged.quarantine, {
@@ -200,6 +201,7 @@ export async function landSource(
         partitionColumn: 'millesime',
         replace: [period],
         orderBy: ['_raw_key', '_raw_row'],
+        presorted: staged.ordered,
         localDir: workDir,
       });
       landed.source = { [period]: facts };

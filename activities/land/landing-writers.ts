@@ -18,15 +18,19 @@ export function recordColumns(records: Iterable<Record<string, unknown>>): strin
   return [...seen];
 }
 
+/** The key under which `writeNdjson` numbers each record (1-based), so that landing need not count rows itself. */
+export const ROW_NUMBER_KEY = '#';
+
 /**
  * Writes flattened records as one NDJSON landing file under the attempt's work folder. Returns its path and
  * format, which lists every key written, so the landing step reads it in one pass with no schema inference.
+ * Each record carries its number under `ROW_NUMBER_KEY` (unless a record has that key of its own).
  */
 export async function writeNdjson(
   workDir: string,
   name: string,
   records: Iterable<Record<string, unknown>>,
-): Promise<{ path: string; format: { kind: 'ndjson'; columns: string[] } }> {
+): Promise<{ path: string; format: { kind: 'ndjson'; columns: string[]; rowNumberKey?: string } }> {
   const lines: string[] = [];
   const columns = new Set<string>();
   for (const record of records) {
@@ -34,9 +38,13 @@ export async function writeNdjson(
     for (const key of Object.keys(flat)) columns.add(key);
     lines.push(JSON.stringify(flat));
   }
+  const numbered = !columns.has(ROW_NUMBER_KEY);
+  const key = JSON.stringify(ROW_NUMBER_KEY);
+  const body = numbered ? lines.map((l, i) => `{${key}:${i + 1}${l.length > 2 ? ',' : ''}${l.slice(1)}`) : lines;
   const file = path.join(workDir, `${name}.ndjson`);
-  await writeFile(file, lines.length ? `${lines.join('\n')}\n` : '', 'utf8');
-  return { path: file, format: { kind: 'ndjson', columns: [...columns] } };
+  await writeFile(file, body.length ? `${body.join('\n')}\n` : '', 'utf8');
+  const format = { kind: 'ndjson' as const, columns: [...columns] };
+  return { path: file, format: numbered ? { ...format, rowNumberKey: ROW_NUMBER_KEY } : format };
 }
 
 /** Writes a UTF-8 CSV landing file (RFC 4180 quoting where needed) under the attempt's work folder; returns its path. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { landedRecord } from '../support/landed-record.js';
 import { bcnConnector } from '../../activities/land/bcn.js';
 import type { DatasetSpec, LandingReport } from '../../activities/land/connector.js';
 import { Workspace } from '../../lake/duckdb-session.js';
@@ -27,7 +28,7 @@ function rows(report: LandingReport): Record<string, unknown>[] {
     return text
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+      .map((l, i) => landedRecord<Record<string, unknown>>(l, i));
   return parse(text, { delimiter: file.format.delimiter, columns: true }) as Record<string, unknown>[];
 }
 

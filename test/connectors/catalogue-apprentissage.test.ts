@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { landedRecord } from '../support/landed-record.js';
 import { catalogueApprentissageConnector } from '../../activities/land/catalogue-apprentissage.js';
 import type { DatasetSpec, LandingReport } from '../../activities/land/connector.js';
 import { Workspace } from '../../lake/duckdb-session.js';
@@ -35,7 +36,7 @@ const rows = (report: LandingReport) =>
   readFileSync(report.files[0].path, 'utf8')
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+    .map((l, i) => landedRecord<Record<string, unknown>>(l, i));
 const land = (dataset: string, env: NodeJS.ProcessEnv = {}) =>
   catalogueApprentissageConnector.land(testLandContext(source, baseUrl, { env }).ctx, { dataset, period });
 /** Pages in the order they were asked for, a retried page (the same request again at once) counted once. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { landedRecord } from '../support/landed-record.js';
 import { certifinfoApiConnector } from '../../activities/land/certifinfo-api.js';
 import type { DatasetSpec, LandingReport, LandRequest } from '../../activities/land/connector.js';
 import { Workspace } from '../../lake/duckdb-session.js';
@@ -47,7 +48,7 @@ const rows = (report: LandingReport) =>
     readFileSync(f.path, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>),
+      .map((l, i) => landedRecord<Record<string, unknown>>(l, i)),
   );
 const request: LandRequest = { dataset: 'certifications', period, scope };
 const context = (env: NodeJS.ProcessEnv = {}, checkpoint?: unknown) =>

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { landedRecord } from '../support/landed-record.js';
 import type { LandingReport } from '../../activities/land/connector.js';
 import { HttpClient } from '../../activities/land/http.js';
 import { inserjeunesConnector } from '../../activities/land/inserjeunes.js';
@@ -29,7 +30,7 @@ const rows = (report: LandingReport): Row[] =>
     readFileSync(f.path, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as Row),
+      .map((l, i) => landedRecord<Row>(l, i)),
   );
 const key = (r: Row) => `${r.scope_code}|${r.filiere}|${r.code}|${r.id_mesure}|${r.valeur_mesure}`;
 const context = (opts: Parameters<typeof testLandContext>[2] = {}, url = baseUrl) =>

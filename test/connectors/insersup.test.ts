@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { landedRecord } from '../support/landed-record.js';
 import type { LandingReport } from '../../activities/land/connector.js';
 import { HttpClient } from '../../activities/land/http.js';
 import { insersupConnector } from '../../activities/land/insersup.js';
@@ -27,7 +28,7 @@ const rows = (report: LandingReport): Row[] =>
   readFileSync(report.files[0].path, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Row);
+    .map((l, i) => landedRecord<Row>(l, i));
 const land = (dataset: string, period: string, scope?: Record<string, string[]>, url = baseUrl) =>
   insersupConnector.land(testLandContext('insersup', url).ctx, { dataset, period, scope });
 const sample = (file: string) =>

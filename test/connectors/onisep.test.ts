@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { landedRecord } from '../support/landed-record.js';
 import type { DatasetSpec, LandingReport } from '../../activities/land/connector.js';
 import { Workspace } from '../../lake/duckdb-session.js';
 import { stageLanding } from '../../lake/landing.js';
@@ -25,7 +26,7 @@ const rows = (report: LandingReport) =>
   readFileSync(report.files[0].path, 'utf8')
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, string>);
+    .map((l, i) => landedRecord<Record<string, string>>(l, i));
 const land = (dataset: string, env: NodeJS.ProcessEnv = {}) =>
   onisepConnector.land(testLandContext('onisep', baseUrl, { env }).ctx, { dataset, period });
 

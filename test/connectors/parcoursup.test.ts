@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { landedRecord } from '../support/landed-record.js';
 import type { LandingReport } from '../../activities/land/connector.js';
 import { HttpClient } from '../../activities/land/http.js';
 import { parcoursupConnector } from '../../activities/land/parcoursup.js';
@@ -30,7 +31,7 @@ const jsonRows = (report: LandingReport): Row[] =>
   readFileSync(report.files[0].path, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Row);
+    .map((l, i) => landedRecord<Row>(l, i));
 const land = (dataset: string) => {
   const { ctx, root } = testLandContext('parcoursup', baseUrl);
   return parcoursupConnector.land(ctx, { dataset, period: today }).then((report) => Object.assign(report, { root }));

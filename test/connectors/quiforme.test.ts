@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { landedRecord } from '../support/landed-record.js';
 import type { DatasetSpec, LandingReport, LandRequest } from '../../activities/land/connector.js';
 import { Workspace } from '../../lake/duckdb-session.js';
 import { stageLanding } from '../../lake/landing.js';
@@ -45,7 +46,7 @@ const rows = (report: LandingReport) =>
     readFileSync(f.path, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, string>),
+      .map((l, i) => landedRecord<Record<string, string>>(l, i)),
   );
 const request: LandRequest = { dataset: 'organismes', period, scope };
 const context = (opts: { env?: NodeJS.ProcessEnv; checkpoint?: unknown } = {}) =>
