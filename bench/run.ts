@@ -3,8 +3,9 @@
  * landing (1,000,000 rows) and where its time goes (landing-steps), build-layers (3 runs), orchestration (Temporal
  * dev server), uai-loop (200 UAIs at 5/s, about 40 s; the full 2,000 is `npx tsx bench/uai-loop.ts`), cli-noop (`--help`,
  * `sources`, a first and a no-op `refresh --all --wait`), shared-rate (three landing worker processes sharing one
- * limit, about 70 s). About 17 minutes on 2 cores. Name some to run only those.
- * Usage: npx tsx bench/run.ts [landing] [landing-steps] [build-layers] [orchestration] [uai-loop] [cli-noop] [shared-rate] [selective-build]
+ * limit, about 70 s), scale (1×, 3×, 10× the bundled data: landing, build time, peak RSS; 20–40 min). About 17 minutes
+ * on 2 cores without scale. Name some to run only those.
+ * Usage: npx tsx bench/run.ts [landing] [landing-steps] [build-layers] [orchestration] [uai-loop] [cli-noop] [shared-rate] [selective-build] [scale]
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -19,6 +20,7 @@ const BENCHES: Record<string, string[]> = {
   'uai-loop': ['uai-loop.ts', '--uais', '200', '--rate', '5'],
   'cli-noop': ['cli-noop.ts'],
   'shared-rate': ['shared-rate.ts', '--uais', '100', '--rate', '5', '--workers', '3'],
+  scale: ['scale.ts', '--scales', '1,3,10'],
 };
 
 const asked = process.argv.slice(2);
