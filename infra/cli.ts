@@ -9,6 +9,7 @@ const commands = {
   embedded: () => import('./commands/embedded.js'),
   query: () => import('./commands/query.js'),
   refresh: () => import('./commands/refresh.js'),
+  report: () => import('./commands/report.js'),
   schedules: () => import('./commands/schedules.js'),
   snapshots: () => import('./commands/snapshots.js'),
   sources: () => import('./commands/sources.js'),
@@ -312,6 +313,20 @@ program
   )
   .addOption(json)
   .action(action(async (app) => (await commands.snapshots()).regenerateCatalog(app)));
+
+program
+  .command('report')
+  .description('the HTML report of the current snapshot (coverage, sources, changes, held-back models, build times)')
+  .option('--open', "open it with the platform's opener (xdg-open, open, start)")
+  .addOption(json)
+  .addHelpText('after', '\nExample:\n  $ devenir report --open')
+  .action(
+    action(async (app, o: { open?: boolean; json?: boolean }) => {
+      const result = await (await commands.report()).report(app, o);
+      if (o.json) return result;
+      process.stdout.write(`${result.report}\n`);
+    }),
+  );
 
 program
   .command('sources')

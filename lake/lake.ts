@@ -26,6 +26,8 @@ export interface StagedTable {
   source?: Record<string, unknown>;
   /** The fingerprint of the model that built it (models only). */
   fingerprint?: string;
+  /** A built model's build time (milliseconds of its SQL). */
+  build_ms?: number;
 }
 
 export interface PublishResult {
@@ -148,6 +150,7 @@ export class Lake {
         files,
         checks: staged.checks ?? [],
         fingerprint: staged.fingerprint,
+        ...(staged.build_ms === undefined ? {} : { build_ms: staged.build_ms }),
         // Source facts are kept per partition: a partition replaced here brings its own.
         source: staged.replace === 'all' ? staged.source : { ...(head?.source ?? {}), ...(staged.source ?? {}) },
         summary: { rows: files.reduce((n, f) => n + f.record_count, 0), files: files.length, partitions },

@@ -59,6 +59,8 @@ export const TableManifest = z.object({
   checks: z.array(CheckResult).default([]),
   /** A built model's fingerprint (SQL, contract, macros, parameters, inputs' contents): unchanged means not rebuilt. */
   fingerprint: z.string().optional(),
+  /** A built model's build time (its SQL, in milliseconds), in the build that wrote this snapshot. */
+  build_ms: z.number().optional(),
   /** Free, source-specific facts: source URL, HTTP validators, raw payload keys, drift, skipped requests. */
   source: z.record(z.string(), z.unknown()).optional(),
   summary: z.object({

@@ -18,6 +18,7 @@ const StagedTableSchema = z.object({
   checks: z.array(CheckResult).optional(),
   source: z.record(z.string(), z.unknown()).optional(),
   fingerprint: z.string().optional(),
+  build_ms: z.number().optional(),
 });
 const StagedSet = z.object({ tables: z.array(StagedTableSchema) });
 

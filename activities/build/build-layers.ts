@@ -161,6 +161,7 @@ async function buildChanged(
       localDir: workDir,
     });
     t.fingerprint = plan.fingerprints.get(model.id);
+    t.build_ms = stats[model.id]?.ms;
     t.inputs = [...model.sources.map((s) => `raw.${s.table}`), ...model.dependsOn].map((table) => ({
       table,
       snapshot_id: committed.get(table)?.snapshot_id ?? 0,

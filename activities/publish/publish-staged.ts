@@ -4,6 +4,7 @@ import { shrunkPartitions } from '../../lake/raw-guard.js';
 import { loadStaged } from '../../lake/staged.js';
 import { syncDeltaLogs } from '../../lake/delta-log.js';
 import { writeViewsCatalog } from '../../lake/views-catalog.js';
+import { writeLakeReport } from './write-lake-report.js';
 import type { ActivityDeps, ActivityRuntime } from '../deps.js';
 
 export interface PublishStagedInput {
@@ -29,9 +30,11 @@ export interface PublishStagedResult {
   heldBack: HeldBackModel[];
   /** Models the build ran (empty when nothing needed rebuilding, or without a build). */
   modelsRun: string[];
+  /** Where the HTML report of the snapshot was written (`devenir report`). */
+  report?: string;
 }
 
-/** Commits staged tables as new table snapshots and one lake snapshot (then refreshes the analysts' views catalog). */
+/** Commits staged tables as new table snapshots and one lake snapshot (then refreshes the analysts' views catalog, the Delta logs and the report). */
 export async function publishStaged(
   deps: ActivityDeps,
   rt: ActivityRuntime,
@@ -56,6 +59,7 @@ export async function publishStaged(
   const snapshotId = result.snapshot?.snapshot_id;
   const catalog = result.committed && snapshotId ? await writeViewsCatalog(deps.lake, snapshotId) : undefined;
   if (result.committed && snapshotId) await syncDeltaLogs(deps.lake, snapshotId);
+  const report = result.committed && snapshotId ? await writeLakeReport(deps, snapshotId) : undefined;
   deps.log.info(
     {
       snapshotId,
@@ -73,5 +77,6 @@ export async function publishStaged(
     catalog,
     heldBack,
     modelsRun: input.modelsRun ?? [],
+    report,
   };
 }

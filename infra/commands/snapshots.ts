@@ -1,9 +1,8 @@
-import { TRANSFORMS_DIR } from '../../activities/build/build-layers.js';
+import { lakeReport, modelUniqueKeys } from '../../activities/publish/write-lake-report.js';
 import { syncDeltaLogs } from '../../lake/delta-log.js';
 import type { Lake } from '../../lake/lake.js';
 import { diffSnapshots } from '../../lake/snapshot-diff.js';
 import { writeViewsCatalog } from '../../lake/views-catalog.js';
-import { loadModels } from '../../lake/transform-runner.js';
 import type { App } from '../app.js';
 import { selector } from './query.js';
 import { UsageError } from './usage-error.js';
@@ -62,8 +61,7 @@ export async function showSnapshot(app: App, opts: { snapshot?: string; tag?: st
 export async function diff(app: App, from: string, to: string) {
   if (!/^\d+$/.test(from) || !/^\d+$/.test(to))
     throw new UsageError('diff takes two snapshot numbers, e.g. `devenir snapshots diff 3 4`');
-  const models = await loadModels(TRANSFORMS_DIR);
-  const keys = Object.fromEntries(models.map((m) => [m.id, m.contract.uniqueKey]));
+  const keys = await modelUniqueKeys();
   const diffs = await diffSnapshots(await app.lake(), Number(from), Number(to), app.config.workDir, keys);
   return diffs.flatMap((d) =>
     (d.partitions.length ? d.partitions : [{ millesime: '', added: 0, removed: 0 }]).map((p) => ({
@@ -92,7 +90,7 @@ export async function rollback(app: App, opts: { snapshot?: string; tag?: string
     throw new UsageError('say where to roll back to: a snapshot number or --tag NAME');
   const lake = await app.lake();
   const result = await lake.rollback(sel, `rollback/${sel.tag ?? sel.snapshot}/${new Date().toISOString()}`);
-  if (result.committed && result.snapshot) await refreshReaders(lake, result.snapshot.snapshot_id);
+  if (result.committed && result.snapshot) await refreshReaders(lake, result.snapshot.snapshot_id, app.config.workDir);
   return { snapshot: result.snapshot?.snapshot_id, committed: result.committed, tables: result.tables.length };
 }
 
@@ -103,17 +101,17 @@ export async function gc(app: App, opts: { graceHours?: string; dryRun?: boolean
   return { deleted: result.deleted.length, kept: result.kept, dryRun: Boolean(opts.dryRun), files: result.deleted };
 }
 
-/** The analysts' views catalog and the Delta logs, brought to a lake snapshot (after a rollback, or a copied lake). */
-async function refreshReaders(lake: Lake, snapshotId: number): Promise<string> {
+/** The analysts' views catalog, the Delta logs and the report, brought to a lake snapshot (after a rollback, or a copied lake). */
+async function refreshReaders(lake: Lake, snapshotId: number, workDir: string) {
   const catalog = await writeViewsCatalog(lake, snapshotId);
   await syncDeltaLogs(lake, snapshotId);
-  return catalog;
+  return { catalog, report: await lakeReport(lake, snapshotId, workDir) };
 }
 
-/** `devenir catalog`: rewrites the views catalog for where the lake is now (after a copy or a move) and the Delta logs. */
+/** `devenir catalog`: rewrites the views catalog for where the lake is now (after a copy or a move), the Delta logs and the report. */
 export async function regenerateCatalog(app: App) {
   const lake = await app.lake();
   const head = await lake.lakeSnapshot();
   if (!head) throw new UsageError('the lake has no snapshot yet: publish one first (npx devenir start)');
-  return { snapshot: head.snapshot_id, catalog: await refreshReaders(lake, head.snapshot_id) };
+  return { snapshot: head.snapshot_id, ...(await refreshReaders(lake, head.snapshot_id, app.config.workDir)) };
 }
