@@ -68,6 +68,7 @@ export async function start(app: App): Promise<void> {
   out.write(`
 Lake:          ${lake.store.root}
 Analysts:      ${analystsHint(lake)}
+Report:        npx devenir report --open   (charts of coverage, sources, changes, build times)
 Temporal UI:   ${app.config.temporal.uiUrl}
 Try:           npx devenir query "select filiere, count(*) from published.stats_regionales group by all"
                npx devenir snapshots list
