@@ -7,6 +7,8 @@ const END_TO_END = [
   'test/cli.test.ts',
   // every model built over the real sample extracts: a whole build, not a unit
   'test/transforms/real-sample.test.ts',
+  // every model built over the coverage fixture, two publishes and the report read back through the CLI
+  'test/lake/report.test.ts',
 ];
 
 export default defineConfig({

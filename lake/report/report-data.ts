@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Workspace } from '../duckdb-session.js';
 import type { Lake } from '../lake.js';
 import { fromManifest, registerTables } from '../lake-views.js';
-import type { LakeSnapshot, TableManifest } from '../manifest.js';
+import type { HeldBackModel, LakeSnapshot, TableManifest } from '../manifest.js';
 import { diffSnapshots, type TableDiff } from '../snapshot-diff.js';
 
 export interface CoverageRow {
@@ -37,7 +37,7 @@ export interface ReportData {
   coverage: CoverageRow[];
   sources: SourceRow[];
   changes: TableDiff[];
-  heldBack: Array<{ model: string; reason: string; fix?: string }>;
+  heldBack: HeldBackModel[];
   models: ModelTime[];
 }
 
@@ -107,15 +107,13 @@ export async function reportData(
   const tables = await lake.tables({ snapshot: snapshotId });
   const parent = snapshot.parent_snapshot_id;
   const changes = parent ? await diffSnapshots(lake, parent, snapshotId, workDir, uniqueKeys) : [];
-  // Written by the held-back models change (lake snapshots' held_back); absent from older snapshots.
-  const heldBack = (snapshot as { held_back?: ReportData['heldBack'] }).held_back ?? [];
   return {
     snapshot,
     lake: lake.store.root,
     coverage: await coverage(lake, tables.get('published.couverture'), workDir),
     sources: sources(tables),
     changes,
-    heldBack,
+    heldBack: snapshot.held_back,
     models: models(tables),
   };
 }

@@ -19,6 +19,12 @@ import { build } from '../transforms/support.js';
 
 type Rows = Array<Record<string, unknown>>;
 const MODELS = ['published.couverture', 'published.appariement_parcoursup', 'matched.appariements'];
+/** What a build that failed one model passes to the publish (the model stays at its published version). */
+const HELD = {
+  model: 'published.stats_regionales',
+  reason: 'check not_null failed: 3 rows with a null taux_emploi_6_mois',
+  fix: 'fix transforms/published/stats_regionales.sql, then devenir build',
+};
 
 /**
  * A small real lake: the coverage fixture built by the real models, a raw table with its landing facts and
@@ -61,7 +67,12 @@ describe('the HTML report of a publish', () => {
     const deps = { config, store: lake.store, lake, log: pino({ level: 'warn' }), defaultSourceUrls: {} };
     const rt = { heartbeat() {}, checkpoint: undefined, signal: new AbortController().signal, attempt: 1 };
     const stagedKey = await saveStaged(lake.store, staged);
-    return publishStaged(deps as never, rt as never, { stagedKeys: [stagedKey], message: key, idempotencyKey: key });
+    return publishStaged(deps as never, rt as never, {
+      stagedKeys: [stagedKey],
+      message: key,
+      idempotencyKey: key,
+      heldBack: key === 'second' ? [HELD] : [],
+    });
   }
 
   beforeAll(async () => {
@@ -164,11 +175,12 @@ describe('the HTML report of a publish', () => {
     }
   });
 
-  it('lists the held-back models of the lake snapshot, or says there are none', async () => {
-    const snapshot = (await lake.lakeSnapshot()) as { held_back?: Array<{ model: string }> } | undefined;
-    const expected = (snapshot?.held_back ?? []).map((h) => h.model);
-    expect(data('li[data-held-back]').map((a) => a['data-held-back'])).toEqual(expected);
-    if (!expected.length)
-      expect(doc.querySelector('#held-back')!.nextElementSibling!.text).toContain('No model held back');
+  it('lists the held-back models of the lake snapshot with their reason and fix', async () => {
+    const snapshot = await lake.lakeSnapshot();
+    expect(snapshot!.held_back.map((h) => h.model)).toEqual([HELD.model]);
+    const items = doc.querySelectorAll('li[data-held-back]');
+    expect(items.map((li) => li.getAttribute('data-held-back'))).toEqual([HELD.model]);
+    expect(items[0].text).toContain(HELD.reason);
+    expect(items[0].text).toContain(HELD.fix);
   });
 });
