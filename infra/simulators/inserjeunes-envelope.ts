@@ -31,13 +31,17 @@ const dimensionOf = (r: IjRecord) => (r.filiere === 'apprentissage' ? 'id_format
 
 /**
  * The `{metadata, data}` document of the InserJeunes API: one `data` row per measure, `filiere` on the row when
- * asked (regional route), `metadata.UAI` on the UAI route. Applies `unknown-measure` and column faults.
+ * asked (regional route), `metadata.UAI` on the UAI route. Applies `unknown-measure`, column faults, and `bad-value`
+ * of `code` (a formation's certification code, in its data rows and its dimension).
  */
 export function ijEnvelope(
   records: IjRecord[],
   opts: { withFiliere: boolean; uai?: { uai: string; libelle: string }; faults: Fault[] },
 ): object {
   const extra = opts.faults.filter((f) => f.kind === 'unknown-measure' && f.column).map((f) => f.column as string);
+  const isCode = (f: Fault) => f.kind === 'bad-value' && f.column === 'code';
+  const bad = opts.faults.find(isCode);
+  if (bad) records = records.map((r, i) => ((i + 1) % (bad.every ?? 1) === 0 ? { ...r, code: bad.to ?? 'x' } : r));
   const data = records.flatMap((r) =>
     [...Object.entries(r.measures), ...extra.map((id): [string, number] => [id, 1])].map(([id, value]) => ({
       id_mesure: id,
@@ -64,6 +68,9 @@ export function ijEnvelope(
       liste_dimensions: dimensions,
       ...(opts.uai ? { UAI: { id_uai_etab: opts.uai.uai, libelle_etab: opts.uai.libelle } } : {}),
     },
-    data: applyColumnFaults(data, opts.faults),
+    data: applyColumnFaults(
+      data,
+      opts.faults.filter((f) => !isCode(f)),
+    ),
   };
 }
