@@ -13,6 +13,8 @@ export const INSERJEUNES_NATURES = sourceDatasets('inserjeunes').etablissements.
 interface ScopeQuery {
   /** Raw tables the query reads; the scope is empty while one is missing. */
   needs: string[];
+  /** Raw tables the query also reads when the lake holds them (table → the columns read): empty while missing. */
+  optional?: Record<string, string[]>;
   /** scope key → SQL returning one column `code`. */
   queries: Record<string, string>;
 }
@@ -25,8 +27,22 @@ interface ScopeQuery {
 export const SCOPES: Record<string, ScopeQuery> = {
   'inserjeunes/etablissements': {
     needs: ['raw.acce__etablissements'],
+    optional: {
+      'raw.acce__uai_mere': ['numero_uai_mere', 'nature_uai', 'pays_libe'],
+      'raw.acce__uai_fille': ['numero_uai_fille', 'nature_uai', 'pays_libe'],
+    },
     queries: {
-      uai: `select distinct numero_uai as code from raw.acce__etablissements where regexp_full_match(numero_uai, '[0-9]{7}[A-Z]') and nature_uai in (${INSERJEUNES_NATURES.map((n) => `'${n}'`).join(', ')}) and coalesce(lower(pays_libe), 'france') = 'france' order by code`,
+      // A UAI ACCE lists several times (an établissement, a mother, a daughter) is asked once.
+      uai: `select distinct code from (
+          select upper(trim(numero_uai)) as code, nature_uai, pays_libe from raw.acce__etablissements
+          union all
+          select upper(trim(numero_uai_mere)), nature_uai, pays_libe from raw.acce__uai_mere
+          union all
+          select upper(trim(numero_uai_fille)), nature_uai, pays_libe from raw.acce__uai_fille
+        )
+        where regexp_full_match(code, '[0-9]{7}[A-Z]') and nature_uai in (${INSERJEUNES_NATURES.map((n) => `'${n}'`).join(', ')})
+          and coalesce(lower(pays_libe), 'france') = 'france'
+        order by code`,
     },
   },
   'quiforme/organismes': {
@@ -58,13 +74,23 @@ export async function resolveScope(
   const committed = snapshot ? await deps.lake.tables({ snapshot: snapshot.snapshot_id }) : new Map();
   const staged: StagedTable[] = [];
   for (const key of overlayStagedKeys) staged.push(...(await loadStaged(deps.store, key)));
-  const tables = overlayTables(committed, staged).filter((t) => scope.needs.includes(t.name));
-  if (tables.length < scope.needs.length) return Object.fromEntries(Object.keys(scope.queries).map((k) => [k, []]));
+  const all = overlayTables(committed, staged);
+  const tables = all.filter((t) => scope.needs.includes(t.name) || t.name in (scope.optional ?? {}));
+  if (scope.needs.some((name) => !tables.some((t) => t.name === name)))
+    return Object.fromEntries(Object.keys(scope.queries).map((k) => [k, []]));
   return Workspace.with(async (ws) => {
     await registerTables(ws, deps.store, tables, path.join(deps.config.workDir, 'cache'));
+    for (const sql of emptyStandIns(scope, new Set(tables.map((t) => t.name)))) await ws.run(sql);
     const out: Record<string, string[]> = {};
     for (const [key, query] of Object.entries(scope.queries))
       out[key] = (await ws.rows<{ code: string }>(query)).map((r) => r.code);
     return out;
   });
+}
+
+/** `create table` statements standing in, empty, for the optional tables of `scope` the lake does not hold. */
+export function emptyStandIns(scope: ScopeQuery, present: ReadonlySet<string>): string[] {
+  return Object.entries(scope.optional ?? {})
+    .filter(([name]) => !present.has(name))
+    .map(([name, columns]) => `create table ${name} (${columns.map((c) => `${c} varchar`).join(', ')})`);
 }

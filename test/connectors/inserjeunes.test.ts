@@ -183,6 +183,17 @@ describe('inserjeunes connector against the InserJeunes simulator', () => {
     );
   });
 
+  it('asks each UAI of the scope once, however often and in whatever case the scope lists it', async () => {
+    const [a, b, c] = deppUais('depp-2022-etablissements-2021_2022-pro.csv');
+    const once = rows(await land('etablissements', '2021_2022', { uai: [a!, b!, c!] }));
+    sims.requests.delete('inserjeunes');
+    const repeated = [a!, ` ${b!.toLowerCase()}`, a!, c!, b!, c!];
+    const landed = rows(await land('etablissements', '2021_2022', { uai: repeated }));
+    const asked = requestsTo('/millesime/').map((r) => /\/UAI\/([^/]+)\//.exec(r)?.[1]);
+    expect(asked.sort()).toEqual([a, b, c].sort());
+    expect(landed.map(key).sort()).toEqual(once.map(key).sort());
+  });
+
   it('logs in again when the service lets a token expire (1.5 s tokens at 5 requests/s) and lands the same rows', async () => {
     const shortLived = await startSimulatorServer([createInserjeunesSimulator({ tokenTtlMs: 1500 })]);
     try {

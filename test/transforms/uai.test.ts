@@ -190,11 +190,16 @@ describe('UAI roles and propagation (computeUAI)', () => {
     ]);
   });
 
-  test('establishment roles and mother/daughter links in matched.etablissements', async () => {
+  test('establishment roles and mother/daughter links (ACCE_UAI_MERE and ACCE_UAI_FILLE, each once) in matched.etablissements', async () => {
     const db = await openDb();
     await given(db, {
       acce__etablissements: [acce('0690001A', '10'), acce('0690002B', '70')],
       acce__uai_mere: [{ numero_uai_trouve: '0690002B', numero_uai_mere: '0690001A', type_rattachement: 'AN' }],
+      // the same link seen from the mother, and a daughter only ACCE_UAI_FILLE lists
+      acce__uai_fille: [
+        { numero_uai_trouve: '0690001A', numero_uai_fille: '0690002B', type_rattachement: 'AN' },
+        { numero_uai_trouve: '0690001a', numero_uai_fille: '0690003C', type_rattachement: 'JU' },
+      ],
       catalogue_apprentissage__formations: [ca('f1', '40000001', '0690002B', '0690001A', '0690001A')],
     });
     await build(db);
@@ -215,7 +220,7 @@ describe('UAI roles and propagation (computeUAI)', () => {
         est_formateur: true,
         est_gestionnaire: true,
         uais_meres: [],
-        uais_filles: ['0690002B'],
+        uais_filles: ['0690002B', '0690003C'],
       },
       {
         uai: '0690002B',

@@ -1,7 +1,8 @@
 -- Establishments of the ACCE référentiel with their commune, département, académie, INSEE region and région
 -- académique, their roles in the apprenticeship catalogue (lieu de formation, formateur, gestionnaire) and their
--- ACCE mother/daughter links, completed by QuiForme (SIRET, SIREN, raison sociale, enseigne, état administratif,
--- address); a UAI QuiForme knows and ACCE lacks is added (source_referentiel = 'quiforme').
+-- ACCE mother/daughter links (ACCE_UAI_MERE and ACCE_UAI_FILLE, the UAI variants matching tries), completed by
+-- QuiForme (SIRET, SIREN, raison sociale, enseigne, état administratif, address); a UAI QuiForme knows and ACCE
+-- lacks is added (source_referentiel = 'quiforme').
 with acce_seul as (
     select * from staging.stg_acce__etablissements
 ),
@@ -37,8 +38,22 @@ acce as (
     where uai not in (select uai from acce_seul)
 ),
 
-rattachements as (
+liens_meres as (
     select * from staging.stg_acce__uai_mere
+),
+
+liens_filles as (
+    select * from staging.stg_acce__uai_fille
+),
+
+-- A link listed by either extract (a daughter's mother, a mother's daughter) counts once.
+rattachements as (
+    select distinct uai_fille, uai_mere
+    from (
+        select uai_fille, uai_mere from liens_meres
+        union all
+        select uai_fille, uai_mere from liens_filles
+    )
 ),
 
 academies as (
