@@ -64,7 +64,7 @@ describe('coverage by level: établissement → région académique → national
   });
 
   test('under the threshold everywhere (12 at the UAI, 8 in France): nothing shown, finest level recorded', async () => {
-    expect(await parcoursup('4', `${COLUMNS}, taux_en_emploi_6_mois`)).toEqual({
+    expect(await parcoursup('4', `${COLUMNS}, taux_en_emploi_6_mois_sur_annee_term`)).toEqual({
       niveau_donnee: 'etablissement',
       couverture: 'sous le seuil de 20',
       couverture_etablissement: 'sous le seuil de 20',
@@ -73,7 +73,7 @@ describe('coverage by level: établissement → région académique → national
       code_certification: '32100004',
       millesime_donnee: M,
       nb_annee_term: null,
-      taux_en_emploi_6_mois: null,
+      taux_en_emploi_6_mois_sur_annee_term: null,
     });
   });
 

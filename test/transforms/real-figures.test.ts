@@ -49,8 +49,8 @@ describe('published figures checked against the source file (real regional extra
     const [check] = await rows(
       db,
       `select count(*)::integer as compared,
-         count(*) filter (where p.taux_en_formation is distinct from round_even(100 * s.pe / s.n, 0))::integer as formation_off,
-         count(*) filter (where s.e6 is not null and p.taux_en_emploi_6_mois is distinct from round_even(100 * s.e6 / s.n, 0))::integer as emploi_off
+         count(*) filter (where p.taux_en_formation_sur_annee_term is distinct from round_even(100 * s.pe / s.n, 0))::integer as formation_off,
+         count(*) filter (where s.e6 is not null and p.taux_en_emploi_6_mois_sur_annee_term is distinct from round_even(100 * s.e6 / s.n, 0))::integer as emploi_off
        from ${pub} p join ${src} s
          on p.millesime = s.millesime and p.code_region_academique = s.code_region_ij and p.code_certification = s.code and p.filiere = s.filiere
        where p.raison_masquage is null`,

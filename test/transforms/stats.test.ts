@@ -193,13 +193,15 @@ describe('statistics', () => {
     });
     await build(db);
     const columns = `code_certification, nb_annee_term, nb_poursuite_etudes, nb_sortant, taux_en_formation, taux_rupture_contrats`;
-    expect(await rows(db, `select ${columns}, raison_masquage from published.stats_regionales order by 1`)).toEqual([
+    // published: the rate over nb_annee_term says so in its name
+    const published = columns.replace('taux_en_formation', 'taux_en_formation_sur_annee_term');
+    expect(await rows(db, `select ${published}, raison_masquage from published.stats_regionales order by 1`)).toEqual([
       {
         code_certification: '40000001',
         nb_annee_term: 19,
         nb_poursuite_etudes: null,
         nb_sortant: null,
-        taux_en_formation: null,
+        taux_en_formation_sur_annee_term: null,
         taux_rupture_contrats: null,
         raison_masquage: 'moins de 20 eleves en annee terminale',
       },
@@ -208,7 +210,7 @@ describe('statistics', () => {
         nb_annee_term: 20,
         nb_poursuite_etudes: 5,
         nb_sortant: 15,
-        taux_en_formation: 25,
+        taux_en_formation_sur_annee_term: 25,
         taux_rupture_contrats: null,
         raison_masquage: null,
       },
@@ -217,7 +219,7 @@ describe('statistics', () => {
         nb_annee_term: null,
         nb_poursuite_etudes: null,
         nb_sortant: null,
-        taux_en_formation: null,
+        taux_en_formation_sur_annee_term: null,
         taux_rupture_contrats: null,
         raison_masquage: 'effectif en annee terminale inconnu',
       },

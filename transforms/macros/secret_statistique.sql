@@ -1,7 +1,7 @@
 -- A matched statistics table as published: with fewer than secrecy_threshold pupils in the final year
 -- (nb_annee_term), or when nb_annee_term is unknown (nothing says the cohort is large enough), every count but
 -- nb_annee_term, every rate and every salary is withheld and raison_masquage says why (matched keeps the values);
--- mesures_inconnues is dropped.
+-- mesures_inconnues is dropped; the rates over nb_annee_term are named so (macro taux_sur_annee_term).
 create or replace macro secret_statistique(tbl) as table
 with stats as (
     select * from query_table(tbl)
@@ -27,4 +27,4 @@ final as (
     from masquage
 )
 
-select * from final
+select * from taux_sur_annee_term('final')
