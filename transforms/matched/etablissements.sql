@@ -38,22 +38,8 @@ acce as (
     where uai not in (select uai from acce_seul)
 ),
 
-liens_meres as (
-    select * from staging.stg_acce__uai_mere
-),
-
-liens_filles as (
-    select * from staging.stg_acce__uai_fille
-),
-
--- A link listed by either extract (a daughter's mother, a mother's daughter) counts once.
 rattachements as (
-    select distinct uai_fille, uai_mere
-    from (
-        select uai_fille, uai_mere from liens_meres
-        union all
-        select uai_fille, uai_mere from liens_filles
-    )
+    select * from staging.stg_acce__rattachements
 ),
 
 academies as (
