@@ -3,7 +3,7 @@
 -- under the threshold or not covered, all of them are withheld. Internal ranks are dropped. The rates over
 -- nb_annee_term are named so (macro taux_sur_annee_term).
 create or replace macro appariement_publie(tbl) as table
-with publie as (
+with publie as ( -- noqa: ST03
     select
         columns(c -> not regexp_matches(c, '^(nb_|taux_|salaire_)') and c not in ('methode_rang', 'a_des_uais')),
         if(couverture = 'couvert', columns(c -> regexp_matches(c, '^(nb_|taux_|salaire_)')), null)

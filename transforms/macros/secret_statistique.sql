@@ -14,7 +14,7 @@ masquage as (
     from stats
 ),
 
-final as (
+final as ( -- noqa: ST03
     select
         columns(c -> not regexp_matches(c, '^(nb_|taux_|salaire_)') and c <> 'est_masque'),
         nb_annee_term,

@@ -36,7 +36,7 @@ renomme as (
         select * from meres
         union all
         select * from filles
-    )
+    ) as liens
 ),
 
 final as (
