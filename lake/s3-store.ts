@@ -10,45 +10,34 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
-  S3ServiceException,
+  type S3Client,
 } from '@aws-sdk/client-s3';
+import { resend, s3Client, status, type S3ClientOptions } from './s3-client.js';
 import { PreconditionFailed, type ObjectInfo, type ObjectStore, type StoredObject } from './object-store.js';
 
-export interface S3StoreOptions {
-  bucket: string;
+export interface S3StoreOptions extends S3ClientOptions {
   prefix: string;
-  endpoint?: string;
-  region: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  forcePathStyle: boolean;
   /** Whether the server enforces If-None-Match / If-Match (see probeConditionalWrites). */
   conditionalWrites: boolean;
+  /** Attempts per request, retried with exponential backoff and jitter (default 5). */
+  maxAttempts?: number;
 }
+
+const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** The lake on S3 (AWS, SeaweedFS, MinIO…): create-only with If-None-Match, compare-and-swap with If-Match. */
 export class S3ObjectStore implements ObjectStore {
   readonly root: string;
   readonly atomicConditionalWrites: boolean;
   readonly client: S3Client;
+  private readonly streamClient: S3Client;
 
   constructor(readonly options: S3StoreOptions) {
     this.root = `s3://${options.bucket}/${options.prefix}`.replace(/\/$/, '');
     this.atomicConditionalWrites = options.conditionalWrites;
-    this.client = new S3Client({
-      endpoint: options.endpoint,
-      region: options.region,
-      forcePathStyle: options.forcePathStyle,
-      credentials:
-        options.accessKeyId && options.secretAccessKey
-          ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
-          : undefined,
-      maxAttempts: 5,
-      // S3-compatible servers differ on the newer default checksums; send them only where the API requires them.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.client = s3Client(options, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    // A streamed body is read once, so the SDK cannot replay it: uploadFile retries with a fresh stream itself.
+    this.streamClient = s3Client(options, 1);
   }
 
   localPath(): undefined {
@@ -61,9 +50,10 @@ export class S3ObjectStore implements ObjectStore {
 
   async get(key: string): Promise<StoredObject | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.k(key) }));
-      const body = Buffer.from(await out.Body!.transformToByteArray());
-      return { body, version: out.ETag ?? '' };
+      return await resend(`GetObject ${this.root}/${key}`, async () => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.k(key) }));
+        return { body: Buffer.from(await out.Body!.transformToByteArray()), version: out.ETag ?? '' };
+      });
     } catch (error) {
       if (status(error) === 404) return undefined;
       throw error;
@@ -182,14 +172,21 @@ export class S3ObjectStore implements ObjectStore {
       if (existing) return { version: existing.version, created: false };
     }
     try {
-      const out = await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.options.bucket,
-          Key: this.k(key),
-          Body: createReadStream(localPath),
-          ContentLength: size,
-          IfNoneMatch: opts.ifAbsent ? '*' : undefined,
-        }),
+      // A stream is read once: each attempt opens the file again (streamClient makes one attempt).
+      const attempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+      const out = await resend(
+        `PutObject ${this.root}/${key}`,
+        () =>
+          this.streamClient.send(
+            new PutObjectCommand({
+              Bucket: this.options.bucket,
+              Key: this.k(key),
+              Body: createReadStream(localPath),
+              ContentLength: size,
+              IfNoneMatch: opts.ifAbsent ? '*' : undefined,
+            }),
+          ),
+        attempts,
       );
       return { version: out.ETag ?? '', created: true };
     } catch (error) {
@@ -201,10 +198,12 @@ export class S3ObjectStore implements ObjectStore {
 
   async downloadFile(key: string, localPath: string): Promise<void> {
     await fs.mkdir(path.dirname(localPath), { recursive: true });
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.k(key) }));
     const tmp = `${localPath}.tmp-${randomUUID()}`;
     try {
-      await pipeline(out.Body as Readable, createWriteStream(tmp));
+      await resend(`GetObject ${this.root}/${key}`, async () => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.k(key) }));
+        await pipeline(out.Body as Readable, createWriteStream(tmp));
+      });
       await fs.rename(tmp, localPath);
     } finally {
       await fs.rm(tmp, { force: true });
@@ -232,9 +231,4 @@ export async function probeConditionalWrites(
   } finally {
     await atomic.delete(key).catch(() => undefined);
   }
-}
-
-function status(error: unknown): number | undefined {
-  if (error instanceof S3ServiceException) return error.$metadata.httpStatusCode;
-  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }

@@ -1,19 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import { describe, expect, test } from 'vitest';
 import { buildLayers } from '../../activities/build/build-layers.js';
 import { plainRuntime, type ActivityDeps } from '../../activities/deps.js';
-import { publishStaged } from '../../activities/publish/publish-staged.js';
-import { Workspace } from '../../lake/duckdb-session.js';
-import { FsObjectStore } from '../../lake/fs-store.js';
-import { Lake } from '../../lake/lake.js';
-import { loadStaged, saveStaged, stageTable } from '../../lake/staged.js';
+import type { Lake } from '../../lake/lake.js';
+import { loadStaged } from '../../lake/staged.js';
+import { lakeDeps, refresh, stageRaw } from '../support/lake-refresh.js';
 import { acce, cohorte, inserjeunes } from '../transforms/fixtures.js';
-import { insertRaw } from '../transforms/support.js';
 
-type Raw = Record<string, string | null>;
 const UAIS = ['0690001A', '0690002B', '0690003C', '0690004D'];
 const MEF = {
   mef: '2470000113',
@@ -24,62 +16,6 @@ const MEF = {
 };
 const ij = (uais: string[], millesime = '2021_2022') =>
   uais.flatMap((u) => inserjeunes('uai', u, millesime, '23830000001', cohorte(30, 5, 10)));
-
-function lakeDeps(): ActivityDeps & { lake: Lake } {
-  const store = new FsObjectStore(mkdtempSync(path.join(os.tmpdir(), 'devenir-selective-')));
-  return {
-    config: {
-      workDir: mkdtempSync(path.join(os.tmpdir(), 'devenir-work-')),
-      quarantineThreshold: 0.05,
-      rowDriftThreshold: 0.5,
-      sources: {} as ActivityDeps['config']['sources'],
-    },
-    store,
-    lake: new Lake(store),
-    log: pino({ level: 'silent' }),
-    defaultSourceUrls: {},
-  };
-}
-
-/** Stages raw tables (as a landing would: one partition per millésime), optionally dropping columns. */
-async function stageRaw(
-  deps: ActivityDeps,
-  tables: Record<string, Raw[]>,
-  opts: { drop?: Record<string, string[]>; replace?: Record<string, string[]> } = {},
-): Promise<string> {
-  return Workspace.with(async (ws) => {
-    const staged = [];
-    for (const [table, rows] of Object.entries(tables)) {
-      await insertRaw(ws.connection, table, rows);
-      for (const c of opts.drop?.[table] ?? []) await ws.run(`alter table raw.${table} drop column ${c}`);
-      const periods = [...new Set(rows.map((r) => r.millesime ?? '2025-01-01'))];
-      staged.push(
-        await stageTable(ws, deps.store, `raw.${table}`, {
-          name: `raw.${table}`,
-          partitionColumn: 'millesime',
-          replace: opts.replace?.[table] ?? periods,
-          orderBy: ['_raw_key', '_raw_row'],
-          localDir: path.join(deps.config.workDir, 'raw'),
-        }),
-      );
-    }
-    return saveStaged(deps.store, staged);
-  });
-}
-
-/** What the committer does: build over the staged raw sets, then publish both. */
-async function refresh(deps: ActivityDeps, rawKey: string, opts: { full?: boolean; acceptRemoval?: boolean } = {}) {
-  const built = await buildLayers(deps, plainRuntime(), { overlayStagedKeys: [rawKey], ...opts });
-  const published = await publishStaged(deps, plainRuntime(), {
-    stagedKeys: [rawKey, ...(built.stagedKey ? [built.stagedKey] : [])],
-    message: 'test',
-    idempotencyKey: `test/${Math.random()}`,
-    acceptRemoval: opts.acceptRemoval,
-    heldBack: built.heldBack,
-    modelsRun: built.modelsRun,
-  });
-  return { built, published };
-}
 
 /** A lake with four establishments, their InserJeunes 2021_2022 rows and one MEF, built and published. */
 async function publishedLake() {

@@ -24,25 +24,29 @@ export function testS3() {
   };
 }
 
+/** An S3 store on the test SeaweedFS (or through `endpoint`, e.g. a fault proxy), under `prefix` (fresh by default). */
+export function testS3Store(
+  opts: { endpoint?: string; prefix?: string; requestTimeoutMs?: number; maxAttempts?: number } = {},
+): S3ObjectStore {
+  const s3 = testS3();
+  return new S3ObjectStore({
+    bucket: s3.bucket,
+    prefix: opts.prefix ?? `test-${randomUUID()}`,
+    endpoint: opts.endpoint ?? s3.endpoint,
+    region: s3.region,
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+    forcePathStyle: true,
+    conditionalWrites: s3.conditional.ifNoneMatch && s3.conditional.ifMatch,
+    requestTimeoutMs: opts.requestTimeoutMs,
+    maxAttempts: opts.maxAttempts,
+  });
+}
+
 /** A fresh, empty store of each kind: a temp folder, and a unique prefix in the test bucket. */
 export const STORE_KINDS: Array<{ kind: string; make: () => ObjectStore }> = [
   { kind: 'filesystem', make: () => new FsObjectStore(mkdtempSync(path.join(os.tmpdir(), 'devenir-lake-'))) },
-  {
-    kind: 's3 (SeaweedFS)',
-    make: () => {
-      const s3 = testS3();
-      return new S3ObjectStore({
-        bucket: s3.bucket,
-        prefix: `test-${randomUUID()}`,
-        endpoint: s3.endpoint,
-        region: s3.region,
-        accessKeyId: s3.accessKeyId,
-        secretAccessKey: s3.secretAccessKey,
-        forcePathStyle: true,
-        conditionalWrites: s3.conditional.ifNoneMatch && s3.conditional.ifMatch,
-      });
-    },
-  },
+  { kind: 's3 (SeaweedFS)', make: () => testS3Store() },
 ];
 
 /** An S3 lake location (`s3://bucket/prefix`) with a unique prefix, for end-to-end tests. */
