@@ -32,6 +32,8 @@ export function s3Client(options: S3ClientOptions, maxAttempts: number): S3Clien
     requestHandler: {
       connectionTimeout: 10_000,
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      // Without it the SDK only logs a warning and waits on a silent server for ever.
+      throwOnRequestTimeout: true,
     },
     // S3-compatible servers differ on the newer default checksums; send them only where the API requires them.
     requestChecksumCalculation: 'WHEN_REQUIRED',
