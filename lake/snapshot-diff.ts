@@ -88,7 +88,12 @@ async function register(
   other: TableManifest | undefined,
   workDir: string,
 ): Promise<void> {
-  await ws.run(`drop view if exists ${alias}; drop table if exists ${alias}`);
+  // A side may have been a view (files) or an empty table (absent) for the previous table: drop whichever it is.
+  const [found] = await ws.rows<{ table_type: string }>(
+    `select table_type from information_schema.tables where table_catalog = current_database() and table_name = $1`,
+    [alias],
+  );
+  if (found) await ws.run(`drop ${found.table_type === 'VIEW' ? 'view' : 'table'} ${sql.id(alias)}`);
   const files = m ? fromManifest(alias, m) : { name: alias, files: [], schema: other!.schema };
   await registerTables(ws, lake.store, [{ ...files, name: alias }], path.join(workDir, 'cache'));
 }
