@@ -17,7 +17,13 @@ describe('no-op refresh: unchanged payloads stop at landing', () => {
       workflowId: `${h.ctx.idPrefix}/${id}`,
       args: [{ ...h.ctx, source, date, datasets }],
     }) as Promise<RefreshSourceResult>;
-  const listing = async () => (await h.lake.store.list('')).map((o) => `${o.key} ${o.size}`).sort();
+  // Every object of the lake but the landing workers' rate leases (_meta/rate/: coordination between live workers,
+  // renewed by any request, conditional ones included; neither data nor history).
+  const listing = async () =>
+    (await h.lake.store.list(''))
+      .filter((o) => !o.key.startsWith('_meta/rate/'))
+      .map((o) => `${o.key} ${o.size}`)
+      .sort();
 
   it('BCN (no usable validator: its envelope carries the time of sending) compares the payload itself', async () => {
     const first = await refresh('bcn-1', 'bcn', '2026-11-29', ['n_formation_diplome']);
