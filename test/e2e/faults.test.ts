@@ -12,20 +12,11 @@ import { registerTables } from '../../lake/lake-views.js';
 import { loadStaged } from '../../lake/staged.js';
 import type { RefreshSourceInput, RefreshSourceResult } from '../../workflows/refresh-source-workflow.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { IJ_COLUMNS } from '../../activities/land/inserjeunes-rows.js';
 
 const DATE = '2026-11-29';
 /** The InserJeunes raw columns that are data, not lineage (`_raw_key`, `_raw_row`). */
-const IJ_DATA = [
-  'scope',
-  'scope_code',
-  'filiere',
-  'id_mesure',
-  'valeur_mesure',
-  'dimension',
-  'code',
-  'libelle_etab',
-  'millesime',
-];
+const IJ_DATA = [...IJ_COLUMNS, 'millesime'];
 const checksum = (relation: string) =>
   `select count(*)::bigint as n, coalesce(sum(hash(${IJ_DATA.map((c) => `coalesce(${sql.id(c)}, '<null>')`).join(', ')})), 0)::varchar as h from ${relation}`;
 
