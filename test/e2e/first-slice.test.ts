@@ -3,6 +3,7 @@ import { runQuery } from '../../activities/export/run-query.js';
 import { readSample } from '../../infra/simulators/sample-data.js';
 import type { RefreshSourceResult } from '../../workflows/refresh-source-workflow.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { lakeListing } from '../support/lake-listing.js';
 
 /** Records in the bundled N_FORMATION_DIPLOME (the BCN simulator serves exactly these). */
 function sampleRows(): number {
@@ -52,13 +53,13 @@ describe('first slice: BCN N_FORMATION_DIPLOME through Temporal, S3 and DuckDB',
   });
 
   it('a second refresh of unchanged data writes nothing and keeps the snapshot', async () => {
-    const before = (await h.lake.store.list('')).filter((o) => !o.key.startsWith('_meta/staged/')).map((o) => o.key);
+    const before = await lakeListing(h.lake.store, ['_meta/staged/']);
     const head = await h.lake.lakeSnapshot();
     const result = await refresh('slice-2');
     expect(result.tablesChanged).toEqual([]);
     expect(result.committed).toBe(false);
     expect(result.snapshotId).toBe(head?.snapshot_id);
-    const after = (await h.lake.store.list('')).filter((o) => !o.key.startsWith('_meta/staged/')).map((o) => o.key);
+    const after = await lakeListing(h.lake.store, ['_meta/staged/']);
     expect(after).toEqual(before);
   });
 });

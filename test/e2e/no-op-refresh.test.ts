@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefreshSourceResult } from '../../workflows/refresh-source-workflow.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { lakeListing } from '../support/lake-listing.js';
 
 /** A refresh that finds nothing new lands nothing: no payload, no staged set, no publish, on a later day too. */
 describe('no-op refresh: unchanged payloads stop at landing', () => {
@@ -17,13 +18,7 @@ describe('no-op refresh: unchanged payloads stop at landing', () => {
       workflowId: `${h.ctx.idPrefix}/${id}`,
       args: [{ ...h.ctx, source, date, datasets }],
     }) as Promise<RefreshSourceResult>;
-  // Every object of the lake but the landing workers' rate leases (_meta/rate/: coordination between live workers,
-  // renewed by any request, conditional ones included; neither data nor history).
-  const listing = async () =>
-    (await h.lake.store.list(''))
-      .filter((o) => !o.key.startsWith('_meta/rate/'))
-      .map((o) => `${o.key} ${o.size}`)
-      .sort();
+  const listing = () => lakeListing(h.lake.store);
 
   it('BCN (no usable validator: its envelope carries the time of sending) compares the payload itself', async () => {
     const first = await refresh('bcn-1', 'bcn', '2026-11-29', ['n_formation_diplome']);

@@ -128,9 +128,15 @@ async function stagingDuplicates(h: Harness): Promise<number> {
   );
 }
 
+/** The raw payload each regional millésime was read from (`millesime _raw_key`): payloads are named by their hash. */
+async function regionalPayloads(h: Harness): Promise<string[]> {
+  const found = await rows(h, 'select distinct millesime, _raw_key from raw.inserjeunes__regionales order by all');
+  return found.map((r) => `${String(r.millesime)} ${String(r._raw_key)}`);
+}
+
 // Results of the uninterrupted runs on lake B, compared with the interrupted ones on lakes C and D.
 let bcnSeed: { result: RefreshSourceResult; tables: Awaited<ReturnType<typeof contentChecksums>> } | undefined;
-let uninterruptedBackfill: Awaited<ReturnType<typeof contentChecksums>> | undefined;
+let uninterruptedBackfill: { tables: Awaited<ReturnType<typeof contentChecksums>>; payloads: string[] } | undefined;
 
 describe('refresh-all from the simulators', () => {
   let a: Harness;
@@ -248,7 +254,10 @@ describe('backfill, and a failing source in refresh-all', () => {
       expect(Object.keys(counts[layer]), layer).toEqual(MILLESIMES.slice(1));
     expect(Object.values(counts.published).every((n) => n > 1000)).toBe(true);
     expect(await stagingDuplicates(b)).toBe(0);
-    uninterruptedBackfill = await contentChecksums(b.lake, b.config.workDir, REGIONAL_TABLES);
+    uninterruptedBackfill = {
+      tables: await contentChecksums(b.lake, b.config.workDir, REGIONAL_TABLES),
+      payloads: await regionalPayloads(b),
+    };
 
     const asked = requests(b, 'inserjeunes').length;
     const head = (await b.lake.lakeSnapshot())?.snapshot_id;
@@ -333,8 +342,10 @@ describe('a worker killed mid-backfill', () => {
       expect(requests(c, 'inserjeunes', `region/02/millesime/${m}`).length, m).toBeGreaterThanOrEqual(2);
 
     expect(uninterruptedBackfill, 'the uninterrupted backfill of lake B').toBeDefined();
-    // Same rows, same values: content checksums of every regional table equal the uninterrupted run's.
-    expect(await contentChecksums(c.lake, c.config.workDir, REGIONAL_TABLES)).toEqual(uninterruptedBackfill);
+    // The same payloads (byte for byte: their keys are their hashes), then the same rows and values: content
+    // checksums of every regional table, millésime by millésime, equal the uninterrupted run's.
+    expect(await regionalPayloads(c)).toEqual(uninterruptedBackfill!.payloads);
+    expect(await contentChecksums(c.lake, c.config.workDir, REGIONAL_TABLES)).toEqual(uninterruptedBackfill!.tables);
     expect(await stagingDuplicates(c)).toBe(0);
     expect(
       await count(c, 'select count(*) - count(distinct (_raw_key, _raw_row)) as n from raw.inserjeunes__regionales'),

@@ -5,6 +5,8 @@ import type { Lake } from '../../lake/lake.js';
 /**
  * Row count and an order-independent checksum over every column of each table of the current lake snapshot (all
  * tables, or `only`): two lakes with equal checksums hold the same rows, whatever their files or snapshot numbers.
+ * A table with a `millesime` column gets one entry per millésime (`table [millesime]`), so a difference names the
+ * partition it is in.
  */
 export async function contentChecksums(
   lake: Lake,
@@ -15,9 +17,15 @@ export async function contentChecksums(
   for (const [name, manifest] of [...(await lake.tables())].sort(([a], [b]) => a.localeCompare(b))) {
     if (only && !only.includes(name)) continue;
     const values = manifest.schema.map((c) => `coalesce(${sql.id(c.name)}::varchar, '<null>')`).join(', ');
-    const statement = `select count(*)::bigint as n, coalesce(sum(hash(${values})), 0)::varchar as h from ${sql.table(name)}`;
-    const [row] = (await runQuery(lake, statement, {}, workDir)).rows;
-    out[name] = { rows: Number(row.n), checksum: String(row.h) };
+    const partitioned = manifest.schema.some((c) => c.name === 'millesime');
+    const statement = [
+      `select ${partitioned ? 'millesime::varchar' : 'null'} as part, count(*)::bigint as n,`,
+      `coalesce(sum(hash(${values})), 0)::varchar as h from ${sql.table(name)} group by all order by all`,
+    ].join(' ');
+    const { rows } = await runQuery(lake, statement, {}, workDir);
+    if (rows.length === 0) out[name] = { rows: 0, checksum: '0' };
+    for (const row of rows)
+      out[partitioned ? `${name} [${String(row.part)}]` : name] = { rows: Number(row.n), checksum: String(row.h) };
   }
   return out;
 }
