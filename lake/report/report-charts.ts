@@ -56,7 +56,7 @@ export function coverageChart(catalogue: string, rows: CoverageRow[]): Promise<s
       },
       order: { field: 'order', type: 'ordinal' },
     },
-    config: { axis: FONT, legend: { ...FONT, orient: 'bottom', columns: 5 } },
+    config: { axis: FONT, legend: { ...FONT, orient: 'bottom', columns: 5, labelLimit: 240 } },
   });
 }
 
@@ -64,12 +64,13 @@ export function coverageChart(catalogue: string, rows: CoverageRow[]): Promise<s
 export function buildTimeChart(models: ModelTime[]): Promise<string> {
   return renderSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 700,
+    width: 560,
     height: { step: 16 },
     data: { values: models.map((m) => ({ model: m.model, seconds: m.ms / 1000 })) },
     mark: { type: 'bar', color: '#3949ab' },
     encoding: {
-      y: { field: 'model', type: 'nominal', sort: '-x', title: null },
+      // Model names are long (`matched.appariement_catalogue_apprentissage`): show them whole.
+      y: { field: 'model', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 480 } },
       x: { field: 'seconds', type: 'quantitative', title: 'seconds (model SQL)' },
     },
     config: { axis: FONT },
