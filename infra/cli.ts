@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SOURCE_IDS } from '../activities/land/sources.js';
 import type { App } from './app.js';
-import type { backfill, refresh } from './commands/refresh.js';
+import type { backfill, build, refresh } from './commands/refresh.js';
 import type { exportCommand, query } from './commands/query.js';
 
 // Commands load what they need (Temporal, DuckDB, the AWS SDK, the worker) when they run: `--help` loads none of it.
@@ -69,6 +69,10 @@ function action<A extends unknown[]>(
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const json = new Option('--json', 'machine-readable JSON output');
+const inProcessWorker = new Option(
+  '--worker',
+  'run a worker in this process for this run (simulators for sources with no URL); waits for the end',
+);
 
 program
   .command('start')
@@ -154,6 +158,7 @@ program
   .option('--no-build', 'land and publish raw only')
   .option('--accept-removal', 'publish millésimes that emptied or shrank past DEVENIR_ROW_DRIFT_THRESHOLD')
   .option('--wait', 'follow the run to its end and print its summary')
+  .addOption(inProcessWorker)
   .addOption(json)
   .addHelpText(
     'after',
@@ -172,6 +177,7 @@ program
   .option('--parallelism <n>', 'millésimes in flight', '2')
   .option('--accept-removal', 'publish millésimes that emptied or shrank past DEVENIR_ROW_DRIFT_THRESHOLD')
   .option('--wait', 'follow to the end')
+  .addOption(inProcessWorker)
   .addOption(json)
   .addHelpText('after', '\nExample:\n  $ devenir backfill --source inserjeunes --from 2019_2020 --to 2021_2022 --wait')
   .action(action(async (app, o: Parameters<typeof backfill>[1]) => (await commands.refresh()).backfill(app, o)));
@@ -182,12 +188,9 @@ program
   .option('--full', 'rebuild every model, changed or not')
   .option('--accept-removal', 'publish millésimes that emptied or shrank past DEVENIR_ROW_DRIFT_THRESHOLD')
   .option('--wait', 'follow to the end')
+  .addOption(inProcessWorker)
   .addOption(json)
-  .action(
-    action(async (app, o: { full?: boolean; acceptRemoval?: boolean; wait?: boolean; json?: boolean }) =>
-      (await commands.refresh()).build(app, o),
-    ),
-  );
+  .action(action(async (app, o: Parameters<typeof build>[1]) => (await commands.refresh()).build(app, o)));
 
 program
   .command('query')

@@ -6,8 +6,9 @@ import type { App } from '../app.js';
 import { runContext, workflowUrl } from '../temporal.js';
 import { follow, RunFailed, startWorkflow } from './follow.js';
 import { summariseRun, type RunResult } from './run-summary.js';
-import { requireWorkers } from './require-workers.js';
+import { workersFor } from './require-workers.js';
 import { UsageError } from './usage-error.js';
+import type { WorkerRole } from '../worker-roles.js';
 
 /** A finished run that published only part of what it should have: the sentence says what, and the fix. */
 export class RunIncomplete extends Error {
@@ -46,6 +47,8 @@ export interface RefreshOptions {
   acceptRemoval?: boolean;
   wait?: boolean;
   json?: boolean;
+  /** Run a worker in this process for this run (implies waiting for its end). */
+  worker?: boolean;
 }
 
 /** `devenir refresh`: starts (or attaches to) the refresh of one source or of all, optionally following it. */
@@ -54,61 +57,81 @@ export async function refresh(app: App, opts: RefreshOptions, client?: Client): 
   if (opts.source && !SOURCE_IDS.includes(opts.source as SourceId))
     throw new UsageError(`unknown source "${opts.source}"; sources: ${SOURCE_IDS.join(', ')}`);
   client ??= await app.client();
-  await requireWorkers(app, client, ['workflows', 'landing', 'building']);
   const ctx = runContext(app.config);
   const date = opts.date ?? new Date().toISOString().slice(0, 10);
   const periods = opts.millesime?.length ? opts.millesime : undefined;
   const key = periods?.join('+') ?? date;
-  const handle = opts.all
-    ? await startWorkflow(
-        app,
-        client,
-        'refreshAllWorkflow',
-        `refresh/all/${key}`,
-        [{ ...ctx, periods, date, acceptRemoval: opts.acceptRemoval }],
-        {
-          source: 'all',
-          millesime: periods?.join(','),
-        },
-      )
-    : await startWorkflow(
-        app,
-        client,
-        'refreshSourceWorkflow',
-        `refresh/${opts.source}/${key}`,
-        [
+  return launch(app, client, ['workflows', 'landing', 'building'], opts, () =>
+    opts.all
+      ? startWorkflow(
+          app,
+          client,
+          'refreshAllWorkflow',
+          `refresh/all/${key}`,
+          [{ ...ctx, periods, date, acceptRemoval: opts.acceptRemoval }],
           {
-            ...ctx,
-            source: opts.source as SourceId,
-            datasets: opts.dataset,
-            periods,
-            date,
-            build: opts.build,
-            acceptRemoval: opts.acceptRemoval,
-          } satisfies RefreshSourceInput,
-        ],
-        { source: opts.source, millesime: periods?.join(',') },
-      );
-  if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
-  return finish(app, handle, opts);
+            source: 'all',
+            millesime: periods?.join(','),
+          },
+        )
+      : startWorkflow(
+          app,
+          client,
+          'refreshSourceWorkflow',
+          `refresh/${opts.source}/${key}`,
+          [
+            {
+              ...ctx,
+              source: opts.source as SourceId,
+              datasets: opts.dataset,
+              periods,
+              date,
+              build: opts.build,
+              acceptRemoval: opts.acceptRemoval,
+            } satisfies RefreshSourceInput,
+          ],
+          { source: opts.source, millesime: periods?.join(',') },
+        ),
+  );
+}
+
+/**
+ * Starts a run with the workers it needs (workersFor) and returns its workflow id and UI link, or, with `--wait` or
+ * `--worker`, follows it to its end (finish). An in-process worker stops when the run ends.
+ */
+async function launch(
+  app: App,
+  client: Client,
+  roles: readonly WorkerRole[],
+  opts: { wait?: boolean; json?: boolean; worker?: boolean },
+  start: () => Promise<WorkflowHandle>,
+): Promise<unknown> {
+  const workers = await workersFor(app, client, roles, opts.worker);
+  try {
+    const handle = await start();
+    if (!opts.wait && !workers)
+      return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
+    return await finish(app, handle, opts);
+  } finally {
+    await workers?.stop();
+  }
 }
 
 /** `devenir build`: rebuilds staging → matched → published from the current lake and publishes. */
 export async function build(
   app: App,
-  opts: { full?: boolean; acceptRemoval?: boolean; wait?: boolean; json?: boolean },
+  opts: { full?: boolean; acceptRemoval?: boolean; wait?: boolean; json?: boolean; worker?: boolean },
 ): Promise<unknown> {
   const client = await app.client();
-  await requireWorkers(app, client, ['workflows', 'building']);
-  const handle = await startWorkflow(app, client, 'buildLayersWorkflow', `build/${new Date().toISOString()}`, [
-    {
-      ...runContext(app.config),
-      full: opts.full,
-      acceptRemoval: opts.acceptRemoval,
-    } satisfies BuildLayersWorkflowInput,
-  ]);
-  if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
-  return finish(app, handle, opts);
+  return launch(app, client, ['workflows', 'building'], opts, () =>
+    startWorkflow(app, client, 'buildLayersWorkflow', `build/${new Date().toISOString()}`, [
+      {
+        ...runContext(app.config),
+        full: opts.full,
+        acceptRemoval: opts.acceptRemoval,
+      } satisfies BuildLayersWorkflowInput,
+    ]),
+  );
 }
 
 /** Expands `--from 2019_2020 --to 2021_2022` (or years) into the millésimes between them. */
@@ -138,6 +161,7 @@ export async function backfill(
     acceptRemoval?: boolean;
     wait?: boolean;
     json?: boolean;
+    worker?: boolean;
   },
 ): Promise<unknown> {
   if (!SOURCE_IDS.includes(opts.source as SourceId))
@@ -152,24 +176,23 @@ export async function backfill(
       'give the millésimes: --millesime 2020_2021 --millesime 2021_2022, or --from 2019_2020 --to 2021_2022',
     );
   const client = await app.client();
-  await requireWorkers(app, client, ['workflows', 'landing', 'building']);
-  const handle = await startWorkflow(
-    app,
-    client,
-    'backfillWorkflow',
-    `backfill-run/${opts.source}/${millesimes.join('+')}`,
-    [
-      {
-        ...runContext(app.config),
-        source: opts.source as SourceId,
-        millesimes,
-        datasets: opts.dataset,
-        parallelism: Number(opts.parallelism ?? 2),
-        acceptRemoval: opts.acceptRemoval,
-      },
-    ],
-    { source: opts.source, millesime: millesimes.join(',') },
+  return launch(app, client, ['workflows', 'landing', 'building'], opts, () =>
+    startWorkflow(
+      app,
+      client,
+      'backfillWorkflow',
+      `backfill-run/${opts.source}/${millesimes.join('+')}`,
+      [
+        {
+          ...runContext(app.config),
+          source: opts.source as SourceId,
+          millesimes,
+          datasets: opts.dataset,
+          parallelism: Number(opts.parallelism ?? 2),
+          acceptRemoval: opts.acceptRemoval,
+        },
+      ],
+      { source: opts.source, millesime: millesimes.join(',') },
+    ),
   );
-  if (!opts.wait) return { workflowId: handle.workflowId, ui: workflowUrl(app.config, handle.workflowId) };
-  return finish(app, handle, opts);
 }

@@ -62,6 +62,23 @@ export async function requireWorkers(app: App, client: Client, roles: readonly W
   const roleArg = missing.length === 3 ? '' : ` --role ${missing.join(',')}`;
   throw new ServiceError(
     `no worker polls the task queue${missing.length > 1 ? 's' : ''} ${names}: start one in another terminal with ` +
-      `\`npx devenir worker${roleArg} --simulators\` (drop --simulators when DEVENIR_<SOURCE>_URL point at the real services), then run this command again`,
+      `\`npx devenir worker${roleArg} --simulators\` (drop --simulators when DEVENIR_<SOURCE>_URL point at the real services), then run this command again, ` +
+      'or add --worker to run one in this process for this run',
   );
+}
+
+/**
+ * The workers a command's run needs. With `inProcess` (`--worker`), a worker for `roles` runs in this process, with the
+ * bundled simulators for every source that has no DEVENIR_<SOURCE>_URL, until the returned stop is called; otherwise
+ * requireWorkers checks that deployed workers poll the queues.
+ */
+export async function workersFor(
+  app: App,
+  client: Client,
+  roles: readonly WorkerRole[],
+  inProcess: boolean | undefined,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  if (!inProcess) return void (await requireWorkers(app, client, roles));
+  const { startEmbedded } = await import('./embedded.js');
+  return startEmbedded(app, { roles });
 }

@@ -25,6 +25,7 @@ describe('worker roles, and commands that say which queue has no worker', () => 
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`no worker polls the task queues ${h.ctx.queues.workflows} (workflows)`);
     expect(run.stderr).toContain('`npx devenir worker --simulators`');
+    expect(run.stderr).toContain('or add --worker to run one in this process for this run');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -57,5 +58,19 @@ describe('worker roles, and commands that say which queue has no worker', () => 
     const run = await runCli(h.env, ['worker', '--role', 'landing,cooking'], { timeoutMs: 60_000 });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown role cooking');
+  });
+
+  it('with --worker, the command runs a worker in its own process for the run, publishes, and exits', async () => {
+    // Queues of their own: the server lists a stopped worker's pollers for a while, which the cases above would see.
+    const env = { ...h.env, DEVENIR_TASK_QUEUE_PREFIX: `${h.env.DEVENIR_TASK_QUEUE_PREFIX}-w` };
+    const args = ['refresh', '--source', 'acce', '--dataset', 'uai_mere', '--json'];
+    expect((await runCli(env, args, { timeoutMs: 60_000 })).code).toBe(3);
+    const run = await runCli(env, [...args, '--worker'], { timeoutMs: 180_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('no worker polls');
+    const result = JSON.parse(run.stdout) as { committed: boolean; snapshotId: number };
+    expect(result.committed).toBe(true);
+    expect((await h.lake.lakeSnapshot())?.snapshot_id).toBe(result.snapshotId);
+    expect((await h.lake.tables()).get('raw.acce__uai_mere')?.summary.rows).toBeGreaterThan(0);
   });
 });
