@@ -13,6 +13,7 @@ export const FAILURES = {
   ChecksFailed: false,
   ExportError: false,
   PublishFailed: false,
+  StaleBuild: false,
   SourcesFailed: false,
   BackfillIncomplete: false,
 } as const satisfies Record<string, boolean | 'per error'>;
@@ -63,6 +64,9 @@ export class QuarantineThresholdExceeded extends failureOfType('QuarantineThresh
 
 /** A contract check failed on the built layers: nothing is published. */
 export class ChecksFailed extends failureOfType('ChecksFailed') {}
+
+/** Another committer on the same lake published a model's input while it was built: nothing is published. */
+export class StaleBuild extends failureOfType('StaleBuild') {}
 
 /** A user error in an export or query (unknown table, column, refused statement), with what exists. */
 export class ExportError extends failureOfType('ExportError') {}

@@ -9,8 +9,9 @@ import {
   type HeldBackModel,
   type Producer,
 } from './manifest.js';
+import { StaleBuild } from '../activities/errors.js';
 import type { ObjectStore } from './object-store.js';
-import { SnapshotLog } from './snapshot-log.js';
+import { IDEMPOTENCY_DEPTH, SnapshotLog } from './snapshot-log.js';
 
 /** A table's new files, written and checked but not yet visible: what a build or a landing hands to publish. */
 export interface StagedTable {
@@ -63,7 +64,15 @@ export class Lake {
     staged: StagedTable[],
     opts: { message: string; idempotencyKey: string; producer?: Producer; heldBack?: HeldBackModel[] },
   ): Promise<PublishResult> {
-    return this.commitAll(staged, opts, 'merge');
+    // Checked before the table commits too, so that a stale build leaves no table snapshot behind in most cases.
+    const stale = staleInputs(staged, await this.lakeLog.head());
+    const retried = async () =>
+      (await this.lakeLog.history(IDEMPOTENCY_DEPTH)).some((s) => s.idempotency_key === opts.idempotencyKey);
+    if (stale.length && !(await retried())) throw staleBuild(stale);
+    return this.commitAll(staged, opts, 'merge', (head) => {
+      const now = staleInputs(staged, head);
+      if (now.length) throw staleBuild(now);
+    });
   }
 
   /**
@@ -80,6 +89,8 @@ export class Lake {
       heldBack?: HeldBackModel[];
     },
     lakeTables: 'merge' | 'replace',
+    /** Throws to refuse the commit on this head (called on every attempt, after the idempotency lookup). */
+    guard?: (head: LakeSnapshot | undefined) => void,
   ): Promise<PublishResult> {
     const tables: PublishResult['tables'] = [];
     for (const t of [...staged].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -94,6 +105,7 @@ export class Lake {
     }
     const changes = Object.fromEntries(tables.map((t) => [t.name, t.snapshot_id]));
     const { snapshot, committed } = await this.lakeLog.commit(opts.idempotencyKey, (head) => {
+      guard?.(head);
       const next = lakeTables === 'replace' ? changes : { ...(head?.tables ?? {}) };
       if (lakeTables === 'merge')
         for (const [name, id] of Object.entries(changes)) next[name] = Math.max(id, next[name] ?? 0);
@@ -303,3 +315,21 @@ function sameMap(a: Record<string, number>, b: Record<string, number>): boolean 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
 }
+
+/**
+ * The inputs of staged models that the head no longer holds at the version they were built over (another committer
+ * on the same lake published them meanwhile), as `model read input@built, now @head`; tables of this publish aside.
+ */
+export function staleInputs(staged: StagedTable[], head: LakeSnapshot | undefined): string[] {
+  const publishing = new Set(staged.map((t) => t.name));
+  return staged.flatMap((t) =>
+    (t.inputs ?? [])
+      .filter((i) => !publishing.has(i.table) && (head?.tables[i.table] ?? 0) !== i.snapshot_id)
+      .map((i) => `${t.name} was built over ${i.table}@${i.snapshot_id}, now @${head?.tables[i.table] ?? 0}`),
+  );
+}
+
+const staleBuild = (stale: string[]) =>
+  new StaleBuild(
+    `another committer published into this lake while this build ran (${stale.slice(0, 3).join('; ')}${stale.length > 3 ? `; ${stale.length - 3} more` : ''}); nothing of it was published: run it again to build over the new head`,
+  );

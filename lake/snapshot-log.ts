@@ -11,7 +11,7 @@ interface Snapshot {
 /** What a commit callback returns: the next snapshot (its id and parent are filled in), or `unchanged`. */
 export type NextSnapshot<T extends Snapshot> = Omit<T, 'snapshot_id' | 'parent_snapshot_id'> | 'unchanged';
 
-const IDEMPOTENCY_DEPTH = 25;
+export const IDEMPOTENCY_DEPTH = 25;
 const MAX_ATTEMPTS = 200;
 
 /**

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureMessage } from '../../activities/errors.js';
+import { runQuery } from '../../activities/export/run-query.js';
+import type { PublishStagedResult } from '../../activities/publish/publish-staged.js';
 import { paths } from '../../lake/manifest.js';
 import type { RefreshSourceInput, RefreshSourceResult } from '../../workflows/refresh-source-workflow.js';
 import { contentChecksums } from '../support/checksums.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 type Refresh = Omit<RefreshSourceInput, keyof Harness['ctx']>;
+/** What each deployment's change of the second case reaches: BCN's referential, InserJeunes' staged figures. */
+const CHANGED = ['published.certifications', 'staging.stg_inserjeunes__nationales'];
 
 /**
  * Two deployments (their own task-queue prefix, worker and committer workflow) configured with the same
@@ -73,5 +78,58 @@ describe('two committers on one S3 lake, through two Temporal deployments', () =
     ).toEqual(['raw.inserjeunes__nationales [2021]', 'raw.inserjeunes__nationales [2022]']);
     // The other deployment reads the same head.
     expect(await b.lake.lakeSnapshot()).toEqual(history.at(-1));
+  });
+
+  it('never publishes a model built over an input the other published meanwhile: refused, then rebuilt', async () => {
+    // Every layer built over both deployments' raw tables (all of the BCN now).
+    expect((await refresh(a, 'bcn-all', { source: 'bcn', build: true })).committed).toBe(true);
+    // Then at once: A's BCN relabels its diploma levels, B's InserJeunes revises one figure in 40; both rebuild.
+    a.sims.faults.add({
+      source: 'bcn',
+      kind: 'extra-column',
+      column: 'libelle_court',
+      to: 'NIVEAU MODIFIÉ',
+      match: 'N_NIVEAU_FORMATION_DIPLOME',
+    });
+    b.sims.faults.add({ source: 'inserjeunes', kind: 'bad-value', column: 'valeur_mesure', to: '7', every: 40 });
+    const before = await contentChecksums(a.lake, a.config.workDir, CHANGED);
+    const builds: Array<[Harness, string, Refresh]> = [
+      [a, 'relabel', { source: 'bcn', datasets: ['n_niveau_formation_diplome'], build: true }],
+      [b, 'revise', { source: 'inserjeunes', datasets: ['nationales'], periods: ['2022'], build: true }],
+    ];
+    const outcomes = await Promise.allSettled(builds.map(([h, id, input]) => refresh(h, id, input)));
+    // A refused build says why in one sentence; run again, it builds over the new head and publishes.
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'fulfilled') {
+        expect(outcome.value.committed).toBe(true);
+        continue;
+      }
+      expect(failureMessage(outcome.reason)).toMatch(
+        /^publish failed: another committer published into this lake while this build ran \(.+ was built over .+\); nothing of it was published: run it again to build over the new head$/,
+      );
+      const [h, id, input] = builds[i];
+      expect((await refresh(h, `${id}-again`, input)).committed).toBe(true);
+    }
+
+    // Every model at the head was built over the head's version of its inputs: a build finds nothing to do.
+    const rebuild = (await a.client.workflow.execute('buildLayersWorkflow', {
+      taskQueue: a.ctx.queues.workflows,
+      workflowId: `${a.ctx.idPrefix}/build`,
+      args: [{ ...a.ctx }],
+    })) as PublishStagedResult;
+    expect(rebuild.modelsRun).toEqual([]);
+    // Both changes were published, and the figures read the relabelled referential.
+    const after = await contentChecksums(a.lake, a.config.workDir, CHANGED);
+    for (const key of ['published.certifications', 'staging.stg_inserjeunes__nationales [2021_2022]'])
+      expect(after[key], key).not.toEqual(before[key]);
+    const untouched = 'staging.stg_inserjeunes__nationales [2020_2021]';
+    expect(after[untouched]).toEqual(before[untouched]);
+    const relabelled = await runQuery(
+      a.lake,
+      "select count(*)::integer as n from matched.stats_nationales where diplome_libelle = 'NIVEAU MODIFIÉ'",
+      {},
+      a.config.workDir,
+    );
+    expect(relabelled.rows[0].n).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { StaleBuild } from '../../activities/errors.js';
 import { Lake, type StagedTable } from '../../lake/lake.js';
 import { testS3Store } from '../support/stores.js';
 
@@ -68,5 +69,29 @@ describe('two committers on one S3 lake (two deployments sharing DEVENIR_LAKE)',
     const again = await lakes[1].publish(publishes[0].staged, { message: 'retry', idempotencyKey: publishes[0].key });
     expect(again.committed).toBe(false);
     expect((await lakes[0].lakeLog.head())!.snapshot_id).toBe(publishes.length);
+  });
+
+  it('refuses a model built over an input the other committer published meanwhile, and commits nothing', async () => {
+    const a = new Lake(testS3Store());
+    const b = new Lake(a.store);
+    await a.publish([change('input', '2020', 'in-1')], { message: 'input', idempotencyKey: 'input-1' });
+    const pinned = (await a.lakeSnapshot())!.tables['raw.input'];
+    // Deployment A builds a model over raw.input@1 while deployment B publishes raw.input@2.
+    const model: StagedTable = {
+      ...change('model', '2020', 'model-1'),
+      inputs: [{ table: 'raw.input', snapshot_id: pinned }],
+    };
+    await b.publish([change('input', '2020', 'in-2')], { message: 'input', idempotencyKey: 'input-2' });
+    const head = await a.lakeSnapshot();
+    const stale = a.publish([model], { message: 'model', idempotencyKey: 'model-1' });
+    await expect(stale).rejects.toThrow(StaleBuild);
+    await expect(stale).rejects.toThrow(/raw\.model was built over raw\.input@1, now @2.*run it again/);
+    expect(await a.lakeSnapshot()).toEqual(head);
+    expect(await a.store.list('_meta/raw/model/')).toEqual([]);
+    // Built again over the new head, it publishes; a retry of that publish is not refused.
+    const fresh = { ...model, inputs: [{ table: 'raw.input', snapshot_id: head!.tables['raw.input'] }] };
+    expect((await a.publish([fresh], { message: 'model', idempotencyKey: 'model-2' })).committed).toBe(true);
+    await b.publish([change('input', '2021', 'in-3')], { message: 'input', idempotencyKey: 'input-3' });
+    expect((await a.publish([fresh], { message: 'model', idempotencyKey: 'model-2' })).committed).toBe(false);
   });
 });
