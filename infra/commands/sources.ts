@@ -1,4 +1,4 @@
-import { CONNECTORS } from '../../activities/land/index.js';
+import { sourceDatasets } from '../../lake/dataset-registry.js';
 import type { App } from '../app.js';
 import { SOURCE_IDS } from '../config.js';
 
@@ -10,7 +10,7 @@ export async function listSources(app: App) {
   const tables = new Map(await Promise.all(raw.map(async ([n, id]) => [n, await lake.tableLog(n).read(id)] as const)));
   const rows = [];
   for (const source of SOURCE_IDS) {
-    for (const [dataset, spec] of Object.entries(CONNECTORS[source].datasets)) {
+    for (const [dataset, spec] of Object.entries(sourceDatasets(source))) {
       const m = tables.get(`raw.${source.replace(/-/g, '_')}__${dataset}`);
       const periods = Object.keys(m?.summary.partitions ?? {}).sort();
       const last = periods.at(-1);
