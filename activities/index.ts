@@ -5,7 +5,7 @@ import { toFailure } from './to-failure.js';
 import { exportTable, type ExportTableInput } from './export/export-table.js';
 import { landSource, type LandSourceInput } from './land/land-source.js';
 import { planSource, type PlanSourceInput } from './land/plan-source.js';
-import { refreshPlan } from './land/refresh-plan.js';
+import { refreshPlan, type RefreshPlanInput } from './land/refresh-plan.js';
 import { publishStaged, type PublishStagedInput } from './publish/publish-staged.js';
 import { requestPublish } from './publish/request-publish.js';
 
@@ -35,7 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     };
   return {
     planSource: wrap((_d, _rt, input: PlanSourceInput) => planSource(input)),
-    refreshPlan,
+    refreshPlan: wrap((d, _rt, input: RefreshPlanInput) => refreshPlan(input, d.lake)),
     landSource: wrap((d, rt, input: LandSourceInput) => landSource(d, rt, input)),
     buildLayers: wrap((d, rt, input: BuildLayersInput) => buildLayers(d, rt, input)),
     publishStaged: wrap((d, rt, input: PublishStagedInput) => publishStaged(d, rt, input)),

@@ -157,6 +157,7 @@ program
   .option('--date <YYYY-MM-DD>', 'nominal date of the run (period of the referentials)')
   .option('--no-build', 'land and publish raw only')
   .option('--accept-removal', 'publish millésimes that emptied or shrank past DEVENIR_ROW_DRIFT_THRESHOLD')
+  .option('--force', "with --all: ask the datasets landed since their publisher's last scheduled publication too")
   .option('--wait', 'follow the run to its end and print its summary')
   .addOption(inProcessWorker)
   .addOption(json)

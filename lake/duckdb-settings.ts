@@ -1,9 +1,9 @@
 /**
- * DuckDB's default memory limit. 2.5GB (room for Node and the OS on a 4 GB worker) makes the landing of the bundled
- * InserJeunes millésimes fail with "Out of Memory" (its row-number window over the whole input does not spill;
- * measured, docs/benchmarks.md): today's 4GB stays the default until the landing gets leaner.
+ * DuckDB's default memory limit, for a 2-core worker with 4 GB: the full build of the three bundled millésimes peaks at
+ * 1.35 GB RSS under it (1.6 GB under 4GB, same bytes; bench/build-memory.ts, docs/benchmarks.md) and DuckDB spills
+ * to the temp folder beyond it. The national scale needs more: set DEVENIR_DUCKDB_MEMORY=3GB (docs/scaling.md).
  */
-export const DUCKDB_DEFAULTS = { memory: '4GB' };
+export const DUCKDB_DEFAULTS = { memory: '1.2GB' };
 
 export interface DuckdbSettings {
   /** Memory limit, e.g. `2.5GB` (DuckDB spills to disk beyond it). */

@@ -55,6 +55,37 @@ describe('the summary of refresh, backfill and build --wait', () => {
     });
   });
 
+  it('nothing new with fresh datasets: which were not asked, when landed, the next publication, and --force', () => {
+    const at = { fetchedAt: '2026-12-02T06:10:00.000Z', lastPublication: '2026-12-01T03:00:00.000Z' };
+    const s = summariseRun({
+      unchanged: true,
+      snapshotId: 3,
+      committed: false,
+      sources: [],
+      fresh: [
+        {
+          source: 'acce',
+          dataset: 'etablissements',
+          periods: ['2026-12-02'],
+          ...at,
+          nextPublication: '2026-12-08T03:00:00.000Z',
+        },
+        {
+          source: 'acce',
+          dataset: 'zones',
+          periods: ['2026-12-02'],
+          ...at,
+          nextPublication: '2026-12-08T03:00:00.000Z',
+        },
+      ],
+    });
+    expect(s.table).toMatch(/acce\s*│\s*etablissements, zones\s*│\s*2026-12-02 06:10 UTC\s*│\s*2026-12-08 03:00 UTC/);
+    expect(s.sentence).toBe(
+      "nothing new: snapshot 3 stays current; 2 datasets not asked, landed since their publisher's last scheduled publication (--force asks them)",
+    );
+    expect(s.incomplete).toBe(false);
+  });
+
   it('a backfill: one row per millésime, failures named', () => {
     const s = summariseRun({
       runs: [{ millesime: '2021_2022', rows: 500, requests: 20, snapshotId: 4, tablesChanged: 12 }],

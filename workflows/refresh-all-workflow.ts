@@ -7,6 +7,7 @@ import { publishViaCommitter } from './publish-via-committer.js';
 import { progressQuery, refreshSourceWorkflow, type RefreshSourceResult } from './refresh-source-workflow.js';
 import { newProgress, NOTHING_NEW, type BuildOutcome, type RunContext } from './types.js';
 import { failureMessage } from '../activities/errors.js';
+import type { FreshDataset } from '../activities/land/freshness.js';
 
 export interface RefreshAllInput extends RunContext {
   /** Millésimes of the statistics sources (their defaults otherwise). */
@@ -16,6 +17,11 @@ export interface RefreshAllInput extends RunContext {
   skip?: SourceId[];
   /** Publish partitions that emptied or shrank past DEVENIR_ROW_DRIFT_THRESHOLD (a removal the user confirmed). */
   acceptRemoval?: boolean;
+  /**
+   * Leave out the datasets landed after their publisher's last scheduled publication (activities/land/freshness.ts),
+   * the schedules read in this time zone. Absent: every dataset is asked.
+   */
+  freshness?: { timeZone: string };
 }
 
 export interface RefreshAllResult extends BuildOutcome {
@@ -32,6 +38,8 @@ export interface RefreshAllResult extends BuildOutcome {
     unchanged?: number;
     error?: string;
   }>;
+  /** Datasets not asked: landed after their publisher's last scheduled publication. */
+  fresh?: FreshDataset[];
   /** No source had anything new: no publish was requested. */
   unchanged?: boolean;
   /** `nothing new` when unchanged. */
@@ -54,10 +62,11 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
   const date = input.date ?? nominalDate();
   const stagedKeys: string[] = [];
   const sources: RefreshAllResult['sources'] = [];
-  let current: number | undefined;
   // The plan (stages, sources, datasets) is data: the registry's, read by an activity, so recorded in the history.
   const { refreshPlan } = proxyActivities<Activities>(quickOptions(ctx, 'landing'));
-  const { stages } = await refreshPlan({ skip: input.skip });
+  const freshness = input.freshness && { ...input.freshness, periods: input.periods, date };
+  const { stages, fresh, snapshotId } = await refreshPlan({ skip: input.skip, ...(freshness && { freshness }) });
+  let current: number | undefined = snapshotId;
   progress.total = stages.flat().length;
   for (const [i, stage] of stages.entries()) {
     progress.step = i === 0 ? 'landing referentials' : 'landing statistics and lookups';
@@ -113,7 +122,7 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
     progress.step = 'done';
     if (failed.length) throw sourcesFailed(undefined, failed, sources);
     const nothing = { committed: false, tablesChanged: [], modelsRun: [], message: NOTHING_NEW };
-    return { snapshotId: current, sources, unchanged: true, ...nothing };
+    return { snapshotId: current, sources, unchanged: true, ...(fresh && { fresh }), ...nothing };
   }
   progress.step = 'building and publishing';
   const published = await publishViaCommitter(
@@ -134,6 +143,7 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
     committed: published.committed,
     tablesChanged: published.tablesChanged,
     sources,
+    ...(fresh && { fresh }),
     heldBack: built.heldBack,
     modelsRun: built.modelsRun,
   };

@@ -8,6 +8,8 @@ export interface LandingFacts {
   url?: string;
   validators?: { etag?: string; lastModified?: string };
   raw_keys?: string[];
+  /** When the landing fetched the payload (ISO). */
+  fetched_at?: string;
   /** Fingerprint of the dataset's spec the rows were landed under (see specFingerprint). */
   spec?: string;
 }

@@ -1,5 +1,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { BuildLayersWorkflowInput } from '../../workflows/build-layers-workflow.js';
+import type { RefreshAllInput } from '../../workflows/refresh-all-workflow.js';
 import type { RefreshSourceInput } from '../../workflows/refresh-source-workflow.js';
 import { SOURCE_IDS, type SourceId } from '../config.js';
 import type { App } from '../app.js';
@@ -45,6 +46,8 @@ export interface RefreshOptions {
   date?: string;
   build?: boolean;
   acceptRemoval?: boolean;
+  /** With `all`: ask every dataset, the fresh ones too. */
+  force?: boolean;
   wait?: boolean;
   json?: boolean;
   /** Run a worker in this process for this run (implies waiting for its end). */
@@ -54,6 +57,7 @@ export interface RefreshOptions {
 /** `devenir refresh`: starts (or attaches to) the refresh of one source or of all, optionally following it. */
 export async function refresh(app: App, opts: RefreshOptions, client?: Client): Promise<unknown> {
   if (!opts.all && !opts.source) throw new UsageError('say what to refresh: --source <id> or --all');
+  if (opts.force && !opts.all) throw new UsageError('--force goes with --all (a named source is always asked)');
   if (opts.source && !SOURCE_IDS.includes(opts.source as SourceId))
     throw new UsageError(`unknown source "${opts.source}"; sources: ${SOURCE_IDS.join(', ')}`);
   client ??= await app.client();
@@ -61,6 +65,9 @@ export async function refresh(app: App, opts: RefreshOptions, client?: Client): 
   const date = opts.date ?? new Date().toISOString().slice(0, 10);
   const periods = opts.millesime?.length ? opts.millesime : undefined;
   const key = periods?.join('+') ?? date;
+  // Datasets landed since their publisher's last scheduled publication are not asked again (unless --force).
+  const freshness =
+    opts.all && !opts.force ? { timeZone: (await import('./schedules.js')).loadSchedules().timezone } : undefined;
   return launch(app, client, ['workflows', 'landing', 'building'], opts, () =>
     opts.all
       ? startWorkflow(
@@ -68,7 +75,15 @@ export async function refresh(app: App, opts: RefreshOptions, client?: Client): 
           client,
           'refreshAllWorkflow',
           `refresh/all/${key}`,
-          [{ ...ctx, periods, date, acceptRemoval: opts.acceptRemoval }],
+          [
+            {
+              ...ctx,
+              periods,
+              date,
+              acceptRemoval: opts.acceptRemoval,
+              ...(freshness && { freshness }),
+            } satisfies RefreshAllInput,
+          ],
           {
             source: 'all',
             millesime: periods?.join(','),

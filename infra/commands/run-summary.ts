@@ -9,6 +9,7 @@ export interface RunResult extends BuildOutcome {
   source?: string;
   landed?: Array<Pick<LandSourceResult, 'dataset' | 'period' | 'rows' | 'requests' | 'unchanged'>>;
   sources?: RefreshAllResult['sources'];
+  fresh?: RefreshAllResult['fresh'];
   runs?: BackfillOutcome['runs'];
   failed?: BackfillOutcome['failed'];
   alreadyDone?: string[];
@@ -93,6 +94,24 @@ function perSource(r: RunResult): string | undefined {
   return undefined;
 }
 
+/** The datasets refresh-all did not ask, per source: when they were landed, when the publisher publishes next. */
+function freshTable(fresh: NonNullable<RunResult['fresh']>): string {
+  const t = grid(['fresh (not asked)', 'datasets', 'landed', 'next publication'], [null, 44, null, null]);
+  const minute = (iso?: string) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '');
+  for (const source of [...new Set(fresh.map((f) => f.source))]) {
+    const of = fresh.filter((f) => f.source === source);
+    const landed = of.map((f) => f.fetchedAt).sort()[0];
+    t.push([source, of.map((f) => f.dataset).join(', '), minute(landed), minute(of[0].nextPublication)]);
+  }
+  return t.toString();
+}
+
+/** Why the fresh datasets were not asked, and how to ask them anyway. */
+const freshNote = (fresh: RunResult['fresh']) =>
+  fresh?.length
+    ? `; ${fresh.length} datasets not asked, landed since their publisher's last scheduled publication (--force asks them)`
+    : '';
+
 function heldBackTable(held: HeldBack[]): string {
   const t = grid(['held back', 'reason', 'fix'], [null, 44, 44]); // long reasons wrap rather than overflow
   for (const h of held) t.push([h.model, h.reason, fixFor(h.reason, h.fix) ?? '']);
@@ -107,11 +126,12 @@ export function summariseRun(r: RunResult): RunSummary {
     ...(r.failed ?? []).map((f) => `${f.millesime} (${f.error})`),
   ];
   const snapshot = r.snapshotId === undefined ? 'no snapshot' : `snapshot ${r.snapshotId}`;
+  const fresh = r.fresh?.length ? freshTable(r.fresh) : '';
   if (r.unchanged && !failed.length && !held.length)
-    return { table: '', sentence: `nothing new: ${snapshot} stays current`, incomplete: false };
+    return { table: fresh, sentence: `nothing new: ${snapshot} stays current${freshNote(r.fresh)}`, incomplete: false };
   const changed = r.tablesChanged?.length ?? (r.runs ?? []).reduce((n, m) => n + (m.tablesChanged ?? 0), 0);
   const models = r.modelsRun ? `, ${r.modelsRun.length} models run` : '';
-  const parts = [perSource(r), held.length ? heldBackTable(held) : undefined].filter(Boolean);
+  const parts = [perSource(r), fresh, held.length ? heldBackTable(held) : undefined].filter(Boolean);
   const what =
     r.committed === false && !changed ? `nothing published (${snapshot} stays current)` : `published ${snapshot}`;
   const published = `${what}: ${changed} tables changed${models}`;
@@ -122,7 +142,7 @@ export function summariseRun(r: RunResult): RunSummary {
   const fixes = [...new Set(held.map((h) => fixFor(h.reason, h.fix)).filter((f): f is string => Boolean(f)))];
   const sentence = shortfalls.length
     ? `${capitalise(published)}; ${shortfalls.join('; ')}${fixes.length ? `; fix: ${fixes.join('; ')}` : ''}.`
-    : `${capitalise(published)}.`;
+    : `${capitalise(published)}${freshNote(r.fresh)}.`;
   return { table: parts.join('\n'), sentence, incomplete: shortfalls.length > 0 };
 }
 

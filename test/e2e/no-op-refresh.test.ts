@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOURCE_IDS } from '../../activities/land/sources.js';
+import { sourceDatasets } from '../../lake/dataset-registry.js';
+import type { RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
 import type { RefreshSourceResult } from '../../workflows/refresh-source-workflow.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { lakeListing } from '../support/lake-listing.js';
@@ -76,5 +79,30 @@ describe('no-op refresh: unchanged payloads stop at landing', () => {
     } finally {
       await fetch(`${h.sims.url}/__control/faults`, { method: 'DELETE' });
     }
+  });
+
+  it('refresh-all with freshness does not ask ACCE again within its schedule, and says so; without it, asks', async () => {
+    const refreshAll = (id: string, freshness?: { timeZone: string }) =>
+      h.client.workflow.execute('refreshAllWorkflow', {
+        taskQueue: h.ctx.queues.workflows,
+        workflowId: `${h.ctx.idPrefix}/${id}`,
+        args: [{ ...h.ctx, date: '2026-12-02', skip: SOURCE_IDS.filter((s) => s !== 'acce'), freshness }],
+      }) as Promise<RefreshAllResult>;
+    const before = await listing();
+    const asked = [...(h.sims.requests.get('acce') ?? [])];
+    const fresh = await refreshAll('all-fresh', { timeZone: 'Europe/Paris' });
+    expect(fresh.unchanged).toBe(true);
+    expect(fresh.sources).toEqual([]);
+    expect(fresh.snapshotId).toBe((await h.lake.lakeSnapshot())?.snapshot_id);
+    const declared = Object.values(sourceDatasets('acce')).filter((d) => !d.optIn);
+    expect(fresh.fresh?.map((f) => f.dataset).sort()).toEqual(declared.map((d) => d.dataset).sort());
+    for (const f of fresh.fresh ?? []) expect(f.fetchedAt >= f.lastPublication).toBe(true);
+    expect(h.sims.requests.get('acce')).toEqual(asked); // the publisher was not asked
+    expect(await listing()).toEqual(before);
+
+    const forced = await refreshAll('all-forced');
+    expect(forced.fresh).toBeUndefined();
+    expect(forced.sources.map((s) => [s.source, s.datasets])).toEqual([['acce', declared.length]]);
+    expect((h.sims.requests.get('acce') ?? []).length).toBeGreaterThan(asked.length);
   });
 });
