@@ -69,7 +69,7 @@ if (process.argv[2] === 'build') {
     `build-memory benchmark: millésimes ${periods.join(' ')}, ${os.cpus().length} cores, temp folder ${os.tmpdir()}`,
   );
   console.log(
-    `  landed once: ${landed.reduce((n, l) => n + l.rows, 0).toLocaleString('en')} raw rows in ${secs(performance.now() - landStarted)}`,
+    `  landed once: ${landed.reduce((n, l) => n + l.rows, 0).toLocaleString('en')} raw rows in ${secs(performance.now() - landStarted)} under DuckDB ${duckdbSettings().memory}, peak RSS ${peakRssMb().toFixed(0)} MB (simulators in process)`,
   );
   console.log('  DuckDB limit   full build   peak RSS   models run  held back  files  output digest     load');
   for (let round = 0; round < rounds; round++)

@@ -25,7 +25,7 @@ import { parseRoles } from './worker-roles.js';
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, services: 3 } as const;
 
-const program = new Command('devenir')
+export const program = new Command('devenir')
   .description(
     'Education-to-employment data lakehouse: land InserJeunes, InserSup and the referentials, build, publish versioned snapshots.',
   )
@@ -338,10 +338,13 @@ program
   .addOption(json)
   .action(action(async (app) => (await commands.sources()).listSources(app)));
 
-program.parseAsync(process.argv).catch((error: Error) => {
-  // Commander has printed the help or its usage error already; exit as it would have, with EXIT.usage instead of 1.
-  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  const usage = USAGE_ERRORS.includes(error.name);
-  process.stderr.write(`devenir: ${error.message}\n`);
-  process.exitCode = usage ? EXIT.usage : error.name === 'ServiceError' ? EXIT.services : EXIT.failed;
-});
+/** Runs the command line (bin/devenir.js); importing this module only declares the program. */
+export async function run(argv = process.argv): Promise<void> {
+  await program.parseAsync(argv).catch((error: Error) => {
+    // Commander has printed the help or its usage error already; exit as it would have, with EXIT.usage instead of 1.
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    const usage = USAGE_ERRORS.includes(error.name);
+    process.stderr.write(`devenir: ${error.message}\n`);
+    process.exitCode = usage ? EXIT.usage : error.name === 'ServiceError' ? EXIT.services : EXIT.failed;
+  });
+}
