@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DUCKDB_DEFAULTS } from '../lake/duckdb-settings.js';
 import path from 'node:path';
 import { z } from 'zod';
 import {
@@ -42,12 +41,12 @@ const ConfigSchema = z.object({
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   quarantineThreshold: z.number().min(0).max(1).default(0.05),
   rowDriftThreshold: z.number().min(0).default(0.5),
-  /** DuckDB's memory limit and threads (DEVENIR_DUCKDB_MEMORY, DEVENIR_DUCKDB_THREADS): sized for a 2-core, 4 GB worker. */
+  /** DuckDB's memory limit and threads (DEVENIR_DUCKDB_MEMORY, DEVENIR_DUCKDB_THREADS); unset: lake/duckdb-settings.ts's default for the role. */
   duckdb: z.object({
     memory: z
       .string()
       .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 2.5GB or 800MB')
-      .default(DUCKDB_DEFAULTS.memory),
+      .optional(),
     threads: z.number().int().min(1).max(256).optional(),
   }),
 });
