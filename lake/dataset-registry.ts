@@ -15,6 +15,8 @@ const Column = z.union([
     required: z.boolean().default(false),
     notNull: z.boolean().optional(),
     pattern: z.string().optional(),
+    /** A stricter pattern by the value of another column (e.g. a CFD has 8 characters, a MEFSTAT11 11). */
+    patternBy: z.object({ column: z.string().regex(NAME), patterns: z.record(z.string(), z.string()) }).optional(),
     description: z.string().optional(),
   }),
 ]);
@@ -54,6 +56,8 @@ export interface DatasetDeclaration {
   requiredColumns: string[];
   notNull: string[];
   patterns: Record<string, string>;
+  /** Column → the column whose value (case-insensitive) picks its pattern, and the pattern of each value. */
+  patternsBy: Record<string, { column: string; patterns: Record<string, string> }>;
   descriptions: Record<string, string>;
   /** Shape name → the columns that identify it; a payload must match one shape when any is declared. */
   shapes: Record<string, { description: string; columns: string[] }>;
@@ -129,6 +133,12 @@ function parseRegistry(dir: string, names: string[], texts: string[]): Record<st
       for (const [shape, s] of Object.entries(d.shapes ?? {}))
         for (const c of s.columns)
           if (!columns.includes(c)) throw new Error(`${file}: ${dataset}: shape ${shape} names undeclared column ${c}`);
+      const patternsBy = Object.fromEntries(
+        cols.flatMap((c) => ('patternBy' in c && c.patternBy ? [[c.name, c.patternBy] as const] : [])),
+      );
+      for (const [c, by] of Object.entries(patternsBy))
+        if (!columns.includes(by.column))
+          throw new Error(`${file}: ${dataset}: ${c}.patternBy names undeclared column ${by.column}`);
       declared[dataset] = {
         source,
         dataset,
@@ -141,6 +151,7 @@ function parseRegistry(dir: string, names: string[], texts: string[]): Record<st
         requiredColumns: cols.filter((c) => c.required).map((c) => c.name),
         notNull: cols.filter((c) => 'notNull' in c && c.notNull).map((c) => c.name),
         patterns: Object.fromEntries(cols.flatMap((c) => ('pattern' in c && c.pattern ? [[c.name, c.pattern]] : []))),
+        patternsBy,
         descriptions: Object.fromEntries(
           cols.flatMap((c) => ('description' in c && c.description ? [[c.name, c.description]] : [])),
         ),

@@ -20,6 +20,8 @@ export interface LandingRules {
   requiredColumns: string[];
   notNull?: string[];
   patterns?: Record<string, string>;
+  /** Column → the column whose value (case-insensitive) picks a stricter pattern, and the pattern of each value. */
+  patternsBy?: Record<string, { column: string; patterns: Record<string, string> }>;
   /** Every declared column: one absent from the payload lands as null; one not declared is reported as drift. */
   columns?: string[];
   /** Shape name → columns identifying it: with shapes declared, rows must match one (else a ContractError). */
@@ -163,6 +165,14 @@ export async function stageLanding(
       .map(
         ([c, re]) =>
           `case when ${sql.id(c)} is not null and not regexp_full_match(${sql.id(c)}, ${sql.str(re)}) then ${sql.str(`${c} `)} || ${sql.id(c)} || ${sql.str(` does not match ${re}`)} end`,
+      ),
+    ...Object.entries(rules.patternsBy ?? {})
+      .filter(([c, by]) => present.has(c) && present.has(by.column))
+      .flatMap(([c, by]) =>
+        Object.entries(by.patterns).map(
+          ([value, re]) =>
+            `case when lower(trim(${sql.id(by.column)})) = ${sql.str(value.toLowerCase())} and ${sql.id(c)} is not null and not regexp_full_match(${sql.id(c)}, ${sql.str(re)}) then ${sql.str(`${c} `)} || ${sql.id(c)} || ${sql.str(` does not match ${re} (${by.column} ${value})`)} end`,
+        ),
       ),
   ];
   const reason = checks.length ? `concat_ws('; ', ${checks.join(', ')})` : `''`;

@@ -67,4 +67,34 @@ describe('stageLanding', () => {
       expect(asTheyCome.files.map((f) => f.sha256)).toEqual(sorted.files.map((f) => f.sha256));
     });
   });
+
+  it("a pattern picked by another column's value: a MEFSTAT11 of 8 characters is quarantined, a CFD of 8 lands", async () => {
+    const byDimension = {
+      requiredColumns: ['dimension', 'code'],
+      patterns: { code: '^[0-9A-Z]{8}([0-9A-Z]{3})?$' },
+      patternsBy: {
+        code: {
+          column: 'dimension',
+          patterns: { id_formation_apprentissage: '^[0-9A-Z]{8}$', id_mefstat11: '^[0-9A-Z]{11}$' },
+        },
+      },
+    };
+    const input = await writeNdjson(work, 'ij', [
+      { dimension: 'id_formation_apprentissage', code: '40025214' },
+      { dimension: 'id_mefstat11', code: '40025214' },
+      { dimension: 'ID_MEFSTAT11', code: '24025214110' },
+      { dimension: 'id_formation_apprentissage', code: '24025214110' },
+    ]);
+    await Workspace.with(async (ws) => {
+      const staged = await stageLanding(ws, [{ ...input, rawKey: 'raw/ij' }], byDimension, '2024', 'test');
+      expect(await ws.rows(`select _raw_row::int as r, code from ${staged.landed}`)).toEqual([
+        { r: 1, code: '40025214' },
+        { r: 3, code: '24025214110' },
+      ]);
+      expect(await ws.rows(`select _raw_row::int as r, _reason from ${staged.quarantine}`)).toEqual([
+        { r: 2, _reason: 'code 40025214 does not match ^[0-9A-Z]{11}$ (dimension id_mefstat11)' },
+        { r: 4, _reason: 'code 24025214110 does not match ^[0-9A-Z]{8}$ (dimension id_formation_apprentissage)' },
+      ]);
+    });
+  });
 });
