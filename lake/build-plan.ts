@@ -1,7 +1,7 @@
 import { modelFingerprints, withDescendants } from './fingerprint.js';
 import type { StagedTable } from './lake.js';
 import type { TableFiles } from './lake-views.js';
-import type { HeldBackModel, TableManifest } from './manifest.js';
+import { readsHeldBack, type HeldBackModel, type TableManifest } from './manifest.js';
 import { overlayTables } from './overlay.js';
 import { droppedColumns, REMOVAL_FIX, shrunkPartitions } from './raw-guard.js';
 import type { ModelDef, ParamValue } from './transform-types.js';
@@ -58,7 +58,7 @@ export function planBuild(
     held.add(m.id);
     heldBack.push({
       model: m.id,
-      reason: raw ? `it reads ${raw.model}, not published: ${raw.reason}` : `it reads ${upstream}, which is held back`,
+      reason: raw ? `it reads ${raw.model}, not published: ${raw.reason}` : readsHeldBack(upstream!),
       fix: fixes.get(m.id),
     });
   }

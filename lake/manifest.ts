@@ -79,6 +79,13 @@ export interface HeldBackModel {
   fix?: string;
 }
 
+/** The reason of a model held back only because a model it reads is held back. */
+export const readsHeldBack = (upstream: string) => `it reads ${upstream}, which is held back`;
+const READS_HELD_BACK = /^it reads \S+, which is held back$/;
+
+/** Whether a model was held back only because a model it reads is (not by a failure of its own). */
+export const isReaderOfHeldBack = (m: HeldBackModel) => READS_HELD_BACK.test(m.reason);
+
 /** A lake snapshot: which snapshot of every table is current, committed once per publish. */
 export const LakeSnapshot = z.object({
   format_version: z.literal(1),

@@ -1,5 +1,6 @@
 import { quotedIdentifier, type DuckDBConnection } from '@duckdb/node-api';
 import { events } from './events.js';
+import { readsHeldBack } from './manifest.js';
 import { orderModels } from './transform-order.js';
 import {
   ALL_LAYERS,
@@ -135,7 +136,7 @@ export async function runModels(
     const target = `${model.layer}.${quotedIdentifier(model.name)}`;
     const blocked =
       model.sources.map((s) => lacking?.get(s.table)).find(Boolean) ??
-      model.dependsOn.filter((d) => failed?.has(d)).map((d) => `it reads ${d}, which is held back`)[0];
+      model.dependsOn.filter((d) => failed?.has(d)).map((d) => readsHeldBack(d))[0];
     if (failed && blocked) {
       failed.set(model.id, blocked);
       continue;

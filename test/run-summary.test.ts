@@ -47,6 +47,24 @@ describe('the summary of refresh, backfill and build --wait', () => {
     expect(s.sentence.split('\n')).toHaveLength(1);
   });
 
+  it('a failing model and its readers: the sentence names the failure and counts the readers', () => {
+    const s = summariseRun({
+      snapshotId: 9,
+      committed: true,
+      tablesChanged: ['raw.inserjeunes__nationales'],
+      heldBack: [
+        { model: 'matched.stats_toutes_echelles', reason: 'checks failed: relationship(code_certification) 3 rows' },
+        { model: 'matched.stats_sources', reason: 'it reads matched.stats_toutes_echelles, which is held back' },
+        { model: 'published.stats_nationales', reason: 'it reads matched.stats_sources, which is held back' },
+      ],
+    });
+    expect(s.sentence).toBe(
+      'Published snapshot 9: 1 tables changed; held back matched.stats_toutes_echelles (checks failed: ' +
+        'relationship(code_certification) 3 rows) and the 2 models that read it.',
+    );
+    expect(s.table).toContain('published.stats_nationales'); // the table still lists every model
+  });
+
   it('nothing new: one line, no table', () => {
     expect(summariseRun({ unchanged: true, snapshotId: 3, committed: false, sources: [] })).toEqual({
       table: '',

@@ -6,7 +6,7 @@ import { checkModels, type ContractCheckResult } from '../../lake/contract-check
 import { Workspace } from '../../lake/duckdb-session.js';
 import type { StagedTable } from '../../lake/lake.js';
 import { fromManifest, registerTables } from '../../lake/lake-views.js';
-import type { HeldBackModel, TableManifest } from '../../lake/manifest.js';
+import { readsHeldBack, type HeldBackModel, type TableManifest } from '../../lake/manifest.js';
 import { loadStaged, saveStaged, stageTable } from '../../lake/staged.js';
 import { loadModels, loadSources, runModels } from '../../lake/transform-runner.js';
 import type { ActivityDeps, ActivityRuntime } from '../deps.js';
@@ -125,7 +125,7 @@ async function buildChanged(
     if (failed.has(model.id)) continue;
     const upstream = model.dependsOn.find((d) => failed.has(d));
     if (upstream) {
-      failed.set(model.id, `it reads ${upstream}, which is held back`);
+      failed.set(model.id, readsHeldBack(upstream));
       continue;
     }
     const results = await checkModels(ws.connection, [model], checkOptions).catch((error: Error) => [

@@ -3,6 +3,7 @@ import type { LandSourceResult } from '../../activities/land/land-source.js';
 import type { BackfillOutcome } from '../../workflows/backfill-workflow.js';
 import type { RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
 import type { BuildOutcome, HeldBack } from '../../workflows/types.js';
+import { isReaderOfHeldBack } from '../../lake/manifest.js';
 
 /** What `refresh`, `backfill` and `build --wait` return, as far as their summary reads it (every field optional). */
 export interface RunResult extends BuildOutcome {
@@ -136,7 +137,7 @@ export function summariseRun(r: RunResult): RunSummary {
     r.committed === false && !changed ? `nothing published (${snapshot} stays current)` : `published ${snapshot}`;
   const published = `${what}: ${changed} tables changed${models}`;
   const shortfalls = [
-    ...(held.length ? [`held back ${held.map((h) => `${h.model} (${h.reason})`).join(', ')}`] : []),
+    ...(held.length ? [heldBackClause(held)] : []),
     ...(failed.length ? [`failed ${failed.join(', ')}`] : []),
   ];
   const fixes = [...new Set(held.map((h) => fixFor(h.reason, h.fix)).filter((f): f is string => Boolean(f)))];
@@ -147,3 +148,16 @@ export function summariseRun(r: RunResult): RunSummary {
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * `held back A (why), B (why) and the 12 models that read them`: each model that failed on its own with its reason;
+ * the models held back only because they read one are counted (the table and `snapshots show` list them).
+ */
+function heldBackClause(held: HeldBack[]): string {
+  const causes = held.filter((h) => !isReaderOfHeldBack(h));
+  const readers = held.length - causes.length;
+  const named = (causes.length ? causes : held).map((h) => `${h.model} (${h.reason})`).join(', ');
+  if (!causes.length || !readers) return `held back ${named}`;
+  const them = causes.length > 1 ? 'them' : 'it';
+  return `held back ${named} and the ${readers} model${readers > 1 ? 's' : ''} that read ${them}`;
+}
