@@ -10,6 +10,7 @@ import {
   type Producer,
 } from './manifest.js';
 import { StaleBuild } from '../activities/errors.js';
+import { failpoint } from './failpoints.js';
 import type { ObjectStore } from './object-store.js';
 import { IDEMPOTENCY_DEPTH, SnapshotLog } from './snapshot-log.js';
 
@@ -103,6 +104,7 @@ export class Lake {
       if (snapshot)
         tables.push({ name: t.name, snapshot_id: snapshot.snapshot_id, committed, rows: snapshot.summary.rows });
     }
+    failpoint('lake.tables-committed');
     const changes = Object.fromEntries(tables.map((t) => [t.name, t.snapshot_id]));
     const { snapshot, committed } = await this.lakeLog.commit(opts.idempotencyKey, (head) => {
       guard?.(head);
@@ -120,6 +122,7 @@ export class Lake {
         held_back: opts.heldBack ?? [],
       };
     });
+    if (committed) failpoint('lake.snapshot-committed');
     return { snapshot, committed, tables };
   }
 

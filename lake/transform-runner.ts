@@ -1,5 +1,6 @@
 import { quotedIdentifier, type DuckDBConnection } from '@duckdb/node-api';
 import { events } from './events.js';
+import { failpoint } from './failpoints.js';
 import { readsHeldBack } from './manifest.js';
 import { orderModels } from './transform-order.js';
 import {
@@ -152,6 +153,7 @@ export async function runModels(
     const count = await connection.runAndReadAll(`select count(*)::bigint as n from ${target}`);
     const ms = Math.round(performance.now() - started);
     events.emit('model', model.id, ms);
+    failpoint('build.models');
     stats[model.id] = {
       rows: Number(count.getRowObjectsJson()[0].n),
       ms,

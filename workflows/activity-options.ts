@@ -51,3 +51,11 @@ export function quickOptions(ctx: RunContext, queue: 'landing' | 'building' = 'b
     },
   };
 }
+
+/** Publishing: short, but it heartbeats, so a publish lost with its worker is retried elsewhere within seconds. */
+export function publishingOptions(ctx: RunContext): ActivityOptions {
+  return {
+    ...quickOptions(ctx),
+    heartbeatTimeout: (ctx.heartbeatTimeout ?? '2 minutes') as ActivityOptions['heartbeatTimeout'],
+  };
+}

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { PublishStagedInput } from '../activities/publish/publish-staged.js';
-import { buildingOptions, quickOptions } from './activity-options.js';
+import { buildingOptions, publishingOptions } from './activity-options.js';
 import type { PublishAnswer, PublishRequest, RunContext } from './types.js';
 import { failureMessage } from '../activities/errors.js';
 
@@ -28,7 +28,7 @@ const IDLE_EXIT = '10 minutes';
  * compare-and-swap stays as the safety net).
  */
 export async function committerWorkflow(ctx: RunContext, carried: PublishRequest[] = []): Promise<void> {
-  const { publishStaged } = proxyActivities<Activities>(quickOptions(ctx));
+  const { publishStaged } = proxyActivities<Activities>(publishingOptions(ctx));
   const { buildLayers } = proxyActivities<Activities>(buildingOptions(ctx));
   const queue: PublishRequest[] = [...carried];
   let done = 0;

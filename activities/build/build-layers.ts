@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { planBuild, type BuildPlan } from '../../lake/build-plan.js';
 import { checkModels, type ContractCheckResult } from '../../lake/contract-checks.js';
 import { Workspace } from '../../lake/duckdb-session.js';
+import { failpoint } from '../../lake/failpoints.js';
 import type { StagedTable } from '../../lake/lake.js';
 import { fromManifest, registerTables } from '../../lake/lake-views.js';
 import { readsHeldBack, type HeldBackModel, type TableManifest } from '../../lake/manifest.js';
@@ -174,6 +175,7 @@ async function buildChanged(
       failing_rows: r.failingRows,
     }));
     tables.push(t);
+    failpoint('build.parquet');
     rt.heartbeat({ step: 'writing', table: model.id });
   }
   if (tables.length) result.stagedKey = await saveStaged(deps.store, tables);

@@ -1,5 +1,5 @@
 import { mergeStaged, type StagedTable } from '../../lake/lake.js';
-import type { HeldBackModel } from '../../lake/manifest.js';
+import type { HeldBackModel, LakeSnapshot } from '../../lake/manifest.js';
 import { shrunkPartitions } from '../../lake/raw-guard.js';
 import { loadStaged } from '../../lake/staged.js';
 import { syncDeltaLogs } from '../../lake/delta-log.js';
@@ -40,6 +40,20 @@ export async function publishStaged(
   rt: ActivityRuntime,
   input: PublishStagedInput,
 ): Promise<PublishStagedResult> {
+  // Well inside the shortest heartbeat timeout a run may set, so a lost worker's publish is retried soon.
+  const beat = setInterval(() => rt.heartbeat({ step: 'publishing' }), 2_000);
+  try {
+    return await publish(deps, rt, input);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function publish(
+  deps: ActivityDeps,
+  rt: ActivityRuntime,
+  input: PublishStagedInput,
+): Promise<PublishStagedResult> {
   const staged: StagedTable[] = [];
   for (const key of input.stagedKeys) staged.push(...(await loadStaged(deps.store, key)));
   // The committer publishes one request at a time: the build before this saw the same head, so the same guard.
@@ -57,26 +71,39 @@ export async function publishStaged(
     producer: { workflow_id: rt.workflowId, run_id: rt.runId, activity: 'publishStaged', attempt: rt.attempt },
   });
   const snapshotId = result.snapshot?.snapshot_id;
-  const catalog = result.committed && snapshotId ? await writeViewsCatalog(deps.lake, snapshotId) : undefined;
-  if (result.committed && snapshotId) await syncDeltaLogs(deps.lake, snapshotId);
-  const report = result.committed && snapshotId ? await writeLakeReport(deps, snapshotId) : undefined;
+  // A retry after a crash that followed the lake commit finds its own snapshot: committed, and finished here.
+  const resumed = !result.committed && result.snapshot?.idempotency_key === input.idempotencyKey;
+  const committed = result.committed || resumed;
+  const catalog = committed && snapshotId ? await writeViewsCatalog(deps.lake, snapshotId) : undefined;
+  if (committed && snapshotId) await syncDeltaLogs(deps.lake, snapshotId);
+  const report = committed && snapshotId ? await writeLakeReport(deps, snapshotId) : undefined;
+  const tablesChanged = resumed
+    ? await changedTables(deps, result.snapshot!)
+    : result.tables.filter((t) => t.committed).map((t) => t.name);
   deps.log.info(
     {
       snapshotId,
-      committed: result.committed,
-      changed: result.tables.filter((t) => t.committed).length,
+      committed,
+      resumed,
+      changed: tablesChanged.length,
       heldBack: heldBack.map((h) => h.model),
     },
-    result.committed ? 'published' : 'nothing new to publish',
+    committed ? 'published' : 'nothing new to publish',
   );
   return {
     snapshotId,
-    committed: result.committed,
-    tablesChanged: result.tables.filter((t) => t.committed).map((t) => t.name),
+    committed,
+    tablesChanged,
     tables: result.tables.length,
     catalog,
     heldBack,
     modelsRun: input.modelsRun ?? [],
     report,
   };
+}
+
+/** The tables a lake snapshot moved, compared with its parent. */
+async function changedTables(deps: ActivityDeps, snapshot: LakeSnapshot): Promise<string[]> {
+  const parent = snapshot.parent_snapshot_id ? await deps.lake.lakeLog.read(snapshot.parent_snapshot_id) : undefined;
+  return Object.keys(snapshot.tables).filter((name) => parent?.tables[name] !== snapshot.tables[name]);
 }

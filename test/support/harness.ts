@@ -24,8 +24,8 @@ export interface Harness {
   sims: RunningSimulators;
   /** Starts a worker in this process. */
   startWorker(): Promise<RunningWorker>;
-  /** Starts a worker as a separate OS process (so a test can SIGKILL it). */
-  spawnWorker(): ChildProcess;
+  /** Starts a worker as a separate OS process (so a test can SIGKILL it), with `extraEnv` on top of the harness's. */
+  spawnWorker(extraEnv?: NodeJS.ProcessEnv): ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -75,9 +75,9 @@ export async function startHarness(
       workers.push(w);
       return w;
     },
-    spawnWorker() {
+    spawnWorker(extraEnv = {}) {
       const child = spawn(process.execPath, [path.resolve('bin/devenir.js'), 'worker'], {
-        env: { ...process.env, ...env, LOG_FORMAT: 'json' },
+        env: { ...process.env, ...env, LOG_FORMAT: 'json', ...extraEnv },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       children.push(child);

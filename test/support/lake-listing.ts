@@ -12,3 +12,11 @@ export async function lakeListing(store: ObjectStore, ignore: string[] = []): Pr
     .map((o) => `${o.key} ${o.size}`)
     .sort();
 }
+
+/** Copies every object of a lake but the rate leases into an empty one (a lake is relative to its root). */
+export async function copyLake(from: ObjectStore, to: ObjectStore): Promise<void> {
+  for (const o of await from.list('')) {
+    if (o.key.startsWith('_meta/rate/')) continue;
+    await to.put(o.key, (await from.get(o.key))!.body);
+  }
+}
