@@ -15,8 +15,7 @@ export async function lakeListing(store: ObjectStore, ignore: string[] = []): Pr
 
 /** Copies every object of a lake but the rate leases into an empty one (a lake is relative to its root). */
 export async function copyLake(from: ObjectStore, to: ObjectStore): Promise<void> {
-  for (const o of await from.list('')) {
-    if (o.key.startsWith('_meta/rate/')) continue;
-    await to.put(o.key, (await from.get(o.key))!.body);
-  }
+  const keys = (await from.list('')).map((o) => o.key).filter((key) => !key.startsWith('_meta/rate/'));
+  for (let i = 0; i < keys.length; i += 16)
+    await Promise.all(keys.slice(i, i + 16).map(async (key) => to.put(key, (await from.get(key))!.body)));
 }
