@@ -75,7 +75,7 @@ export async function resend<T>(what: string, send: () => Promise<T>, attempts =
 }
 
 /** `error` as one sentence naming `what` (`GetObject s3://bucket/key`), keeping its name and HTTP status. */
-function named(error: unknown, what: string): unknown {
+export function named(error: unknown, what: string): unknown {
   if (!(error instanceof Error) || error.message.startsWith(`${what} failed`)) return error;
   const meta = (error as { $metadata?: { httpStatusCode?: number; attempts?: number } }).$metadata;
   const attempts = meta?.attempts && meta.attempts > 1 ? ` after ${meta.attempts} attempts` : '';

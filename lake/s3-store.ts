@@ -12,7 +12,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { resend, s3Client, status, type S3ClientOptions } from './s3-client.js';
+import { Upload } from '@aws-sdk/lib-storage';
+import { named, resend, s3Client, status, type S3ClientOptions } from './s3-client.js';
 import { PreconditionFailed, type ObjectInfo, type ObjectStore, type StoredObject } from './object-store.js';
 
 export interface S3StoreOptions extends S3ClientOptions {
@@ -21,9 +22,15 @@ export interface S3StoreOptions extends S3ClientOptions {
   conditionalWrites: boolean;
   /** Attempts per request, retried with exponential backoff and jitter (default 5). */
   maxAttempts?: number;
+  /** Files larger than this are uploaded in parts of `partSize` bytes (defaults 64 MiB and 16 MiB; S3's minimum part is 5 MiB). */
+  multipartThreshold?: number;
+  partSize?: number;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
+/** One PUT takes at most 5 GB on S3; well below that, parts upload two at a time and each is retried alone. */
+const MULTIPART_THRESHOLD = 64 * 1024 * 1024;
+const PART_SIZE = 16 * 1024 * 1024;
 
 /** The lake on S3 (AWS, SeaweedFS, MinIO…): create-only with If-None-Match, compare-and-swap with If-Match. */
 export class S3ObjectStore implements ObjectStore {
@@ -171,6 +178,7 @@ export class S3ObjectStore implements ObjectStore {
       const existing = await this.head(key);
       if (existing) return { version: existing.version, created: false };
     }
+    if (size > (this.options.multipartThreshold ?? MULTIPART_THRESHOLD)) return this.uploadParts(key, localPath);
     try {
       // A stream is read once: each attempt opens the file again (streamClient makes one attempt).
       const attempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -193,6 +201,27 @@ export class S3ObjectStore implements ObjectStore {
       if (opts.ifAbsent && status(error) === 412)
         return { version: (await this.head(key))?.version ?? '', created: false };
       throw error;
+    }
+  }
+
+  /**
+   * A large file in parts (lib-storage's Upload: each part is a buffer the SDK retries on its own; on failure the
+   * upload is aborted and its parts dropped). The object appears whole at CompleteMultipartUpload, or not at all.
+   * Unconditional: only content-addressed data files (the same key is the same bytes) and exports get this large.
+   */
+  private async uploadParts(key: string, localPath: string): Promise<{ version: string; created: boolean }> {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.options.bucket, Key: this.k(key), Body: createReadStream(localPath) },
+      partSize: this.options.partSize ?? PART_SIZE,
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
+    try {
+      const out = await upload.done();
+      return { version: out.ETag ?? '', created: true };
+    } catch (error) {
+      throw named(error, `multipart upload of ${this.root}/${key}`);
     }
   }
 

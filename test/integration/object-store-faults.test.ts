@@ -1,4 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lake } from '../../lake/lake.js';
 import type { ObjectStore } from '../../lake/object-store.js';
@@ -134,5 +138,42 @@ describe('object-store faults (SeaweedFS behind a fault proxy)', () => {
     // The same refresh, run again once the store answers, publishes exactly what a run without faults does.
     await run(deps, V2);
     expect(await contents(deps.lake, direct)).toEqual(reference.v2);
+  });
+
+  it('a file above the multipart threshold survives failed parts; a lasting part failure aborts and writes nothing', async () => {
+    const MiB = 1024 * 1024;
+    const store = testS3Store({
+      endpoint: proxy.endpoint,
+      maxAttempts: 4,
+      multipartThreshold: 6 * MiB,
+      partSize: 5 * MiB,
+    });
+    const direct = testS3Store({ prefix: store.options.prefix });
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'devenir-multipart-')), 'big.bin');
+    const bytes = randomBytes(12 * MiB); // three parts
+    writeFileSync(file, bytes);
+    const sha = (b: Buffer | undefined) => b && createHash('sha256').update(b).digest('hex');
+
+    proxy.set([
+      { mode: 'slowdown', uploadPart: true, times: 2 },
+      { mode: 'reset', uploadPart: true, skip: 1, times: 1 },
+    ]);
+    await store.uploadFile('exports/big.bin', file);
+    expect(proxy.injected().reduce((a, b) => a + b, 0)).toBeGreaterThan(1); // the faults did hit parts
+    expect(sha((await direct.get('exports/big.bin'))?.body)).toBe(sha(bytes));
+
+    proxy.set([{ mode: 'reset', uploadPart: true, times: Infinity }]);
+    const error = await store.uploadFile('exports/lost.bin', file).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    proxy.set([]);
+    expect(error?.message).toMatch(/^multipart upload of s3:\/\/\S+\/exports\/lost\.bin failed/);
+    expect(error!.message).not.toContain('\n');
+    expect(await direct.head('exports/lost.bin')).toBeUndefined();
+    const pending = await direct.client.send(
+      new ListMultipartUploadsCommand({ Bucket: direct.options.bucket, Prefix: `${direct.options.prefix}/exports/` }),
+    );
+    expect((pending.Uploads ?? []).map((u) => u.Key)).toEqual([]);
   });
 });

@@ -26,7 +26,14 @@ export function testS3() {
 
 /** An S3 store on the test SeaweedFS (or through `endpoint`, e.g. a fault proxy), under `prefix` (fresh by default). */
 export function testS3Store(
-  opts: { endpoint?: string; prefix?: string; requestTimeoutMs?: number; maxAttempts?: number } = {},
+  opts: {
+    endpoint?: string;
+    prefix?: string;
+    requestTimeoutMs?: number;
+    maxAttempts?: number;
+    multipartThreshold?: number;
+    partSize?: number;
+  } = {},
 ): S3ObjectStore {
   const s3 = testS3();
   return new S3ObjectStore({
@@ -40,6 +47,8 @@ export function testS3Store(
     conditionalWrites: s3.conditional.ifNoneMatch && s3.conditional.ifMatch,
     requestTimeoutMs: opts.requestTimeoutMs,
     maxAttempts: opts.maxAttempts,
+    multipartThreshold: opts.multipartThreshold,
+    partSize: opts.partSize,
   });
 }
 
