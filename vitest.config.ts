@@ -13,8 +13,10 @@ const END_TO_END = [
 
 export default defineConfig({
   test: {
-    // Integration tests share one Temporal dev server and one SeaweedFS; files run one at a time on 2 cores.
-    fileParallelism: false,
+    // Two files at a time on 2 cores: end-to-end files mostly wait (on Temporal, timeouts, simulated slow sources),
+    // and each uses task queues, workflow ids and lakes of its own on the shared Temporal dev server and SeaweedFS,
+    // so they run beside each other as they would on a loaded machine.
+    maxWorkers: 2,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -92,9 +92,11 @@ export async function follow<T>(app: App, handle: WorkflowHandle, opts: { quiet?
   let last = '';
   let started = false;
   const since = Date.now();
+  let ended = false;
   const poll = setInterval(async () => {
     const p = await handle.query<Progress>('progress').catch(() => undefined);
-    if (!p) return;
+    // A query answered after the run ended prints nothing: the summary is the last thing written.
+    if (!p || ended) return;
     if (bar) {
       const payload = { step: p.step, rows: p.rowsLanded, left: formatEta(p.done, p.total, Date.now() - since) };
       if (!started) bar.start(Math.max(p.total, 1), p.done, payload);
@@ -121,6 +123,7 @@ export async function follow<T>(app: App, handle: WorkflowHandle, opts: { quiet?
     }
     throw error;
   } finally {
+    ended = true;
     clearInterval(poll);
     bar?.stop();
   }

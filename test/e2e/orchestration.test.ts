@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import type { RefreshAllResult } from '../../workflows/refresh-all-workflow.js';
 /** The registry's stages, as refresh-all receives them. */
 const REFRESH_STAGES = (await refreshPlan()).stages.map((stage) => stage.map((p) => p.source));
 import type { RefreshSourceResult } from '../../workflows/refresh-source-workflow.js';
+import { spawnCliWorker, waitForPollers } from '../support/cli-run.js';
 import { contentChecksums } from '../support/checksums.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -135,6 +137,7 @@ async function regionalPayloads(h: Harness): Promise<string[]> {
 }
 
 // Results of the uninterrupted runs on lake B, compared with the interrupted ones on lakes C and D.
+let cleanRefreshAll: Awaited<ReturnType<typeof contentChecksums>> | undefined;
 let bcnSeed: { result: RefreshSourceResult; tables: Awaited<ReturnType<typeof contentChecksums>> } | undefined;
 let uninterruptedBackfill: { tables: Awaited<ReturnType<typeof contentChecksums>>; payloads: string[] } | undefined;
 
@@ -210,10 +213,57 @@ describe('refresh-all from the simulators', () => {
     );
     expect(parcoursup[0].formations).toBeGreaterThan(0);
     expect(parcoursup[0].part).toBe(100);
+    const published = [...(await a.lake.tables()).keys()].filter((t) => t.startsWith('published.'));
+    cleanRefreshAll = await contentChecksums(a.lake, a.config.workDir, published);
+    expect(Object.keys(cleanRefreshAll).length).toBeGreaterThan(3);
   }, 300_000);
 });
 
-describe('backfill, and a failing source in refresh-all', () => {
+/**
+ * Scaled out on an S3 lake: two worker processes per role, one landing worker SIGKILLed while InserJeunes is being
+ * landed (its per-UAI loop resumes on the other landing worker from the last heartbeat). The run publishes the same
+ * content, table by table, as the uninterrupted refresh-all of lake A with one in-process worker.
+ */
+describe('two workers per role, one landing worker killed mid-run', () => {
+  let s: Harness;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    s = await startHarness({ lake: 's3', heartbeatTimeout: '20s' });
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await s?.stop();
+  });
+
+  it('refresh-all completes with the same published content as a clean run', async () => {
+    expect(cleanRefreshAll, 'the clean refresh-all of lake A').toBeDefined();
+    const spawn = (role: string) => {
+      const child = spawnCliWorker(s.env, ['--role', role]);
+      children.push(child);
+      return child;
+    };
+    const [victim] = [spawn('landing'), spawn('landing'), spawn('workflows'), spawn('workflows')];
+    spawn('building');
+    spawn('building');
+    await waitForPollers(s.client, s.config.temporal.namespace, s.ctx, ['landing', 'workflows', 'building'], 2);
+    const run = s.client.workflow.execute('refreshAllWorkflow', {
+      taskQueue: s.ctx.queues.workflows,
+      workflowId: `${s.env.DEVENIR_TASK_QUEUE_PREFIX}/refresh/all/${DATE}`,
+      args: [{ ...s.ctx, date: DATE, periods: ['2021_2022'] }],
+    }) as Promise<RefreshAllResult>;
+    // Kill a landing worker once the per-UAI InserJeunes loop is under way.
+    await until('the per-UAI loop to be under way', () => requests(s, 'inserjeunes', '/UAI/').length >= 500, 600_000);
+    victim.kill('SIGKILL');
+    const result = await run;
+    expect(victim.signalCode).toBe('SIGKILL');
+    expect(result.sources.filter((x) => x.error)).toEqual([]);
+    expect(result.committed).toBe(true);
+    const published = [...(await s.lake.tables()).keys()].filter((t) => t.startsWith('published.'));
+    expect(await contentChecksums(s.lake, s.config.workDir, published)).toEqual(cleanRefreshAll);
+  }, 900_000);
+});
+
+describe('backfill', () => {
   let b: Harness;
   beforeAll(async () => {
     b = await startHarness({ lake: 's3', heartbeatTimeout: HEARTBEAT });
@@ -266,48 +316,6 @@ describe('backfill, and a failing source in refresh-all', () => {
     expect(again.alreadyDone).toHaveLength(4);
     expect(requests(b, 'inserjeunes')).toHaveLength(asked);
     expect((await b.lake.lakeSnapshot())?.snapshot_id).toBe(head);
-  }, 240_000);
-
-  it('a source answering 503 for a while delays only its own branch, and the run still publishes its data', async () => {
-    // Each landing attempt makes 4 tries (1 + 3 quick retries): 12 failures cost 3 activity attempts and ~20 s of backoff.
-    b.sims.faults.add({ source: 'insersup', kind: 'status', status: 503, times: 12, match: '/insersup/formations' });
-    const id = `${b.env.DEVENIR_TASK_QUEUE_PREFIX}/refresh/all/${DATE}`;
-    // The referentials already in the lake are kept; the small ones and every lookup source run.
-    const skip: SourceId[] = ['bcn', 'acce', 'onisep', 'certifinfo', 'inserjeunes'];
-    const result = (await b.client.workflow.execute('refreshAllWorkflow', {
-      taskQueue: b.ctx.queues.workflows,
-      workflowId: id,
-      args: [{ ...b.ctx, date: DATE, periods: ['2021_2022'], skip }],
-    })) as RefreshAllResult;
-    expect(result.sources.filter((s) => s.error)).toEqual([]);
-    expect(requests(b, 'insersup', '/insersup/formations').length).toBeGreaterThan(12);
-
-    const children = await childIds(b.client, id);
-    const spans = Object.fromEntries(
-      await Promise.all(children.map(async (c) => [c.split('/').pop(), await times(b.client, c)] as const)),
-    );
-    expect(Object.keys(spans).sort()).toEqual(
-      REFRESH_STAGES.flat()
-        .filter((s) => !skip.includes(s))
-        .sort(),
-    );
-    const siblings = REFRESH_STAGES[1].filter((s) => s !== 'insersup' && !skip.includes(s));
-    for (const s of siblings) {
-      expect(spans[s].status).toBe('COMPLETED');
-      expect(spans[s].close, `${s} closed before insersup`).toBeLessThan(spans.insersup.close);
-    }
-    expect(spans.insersup.close - spans.insersup.start).toBeGreaterThan(10_000);
-    const history = await b.client.workflow.getHandle(children.find((c) => c.endsWith('/insersup'))!).fetchHistory();
-    const attempts = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
-    expect(Math.max(...attempts)).toBeGreaterThanOrEqual(3);
-
-    // Published, with InserSup's data in it.
-    expect(result.committed).toBe(true);
-    expect((await b.lake.lakeSnapshot())?.snapshot_id).toBe(result.snapshotId);
-    expect(result.sources.find((s) => s.source === 'insersup')!.rows).toBeGreaterThan(0);
-    expect(await count(b, 'select count(*) as n from raw.insersup__etablissements')).toBe(
-      result.sources.find((s) => s.source === 'insersup')!.rows,
-    );
   }, 240_000);
 });
 

@@ -7,7 +7,7 @@ import type { BuildLayersInput } from '../../activities/build/build-layers.js';
 import type { PublishStagedInput, PublishStagedResult } from '../../activities/publish/publish-staged.js';
 import { requestPublish } from '../../activities/publish/request-publish.js';
 import { refreshPlan } from '../../activities/land/refresh-plan.js';
-import { ContractError } from '../../activities/errors.js';
+import { ContractError, HttpError } from '../../activities/errors.js';
 import { toFailure } from '../../activities/to-failure.js';
 import { workflowBundle } from '../../infra/worker.js';
 import type { RunContext } from '../../workflows/types.js';
@@ -19,6 +19,8 @@ export interface StubLog {
   builds: BuildLayersInput[];
   /** `source/dataset/period` prefixes whose landing fails with a ContractError. */
   failLanding: Set<string>;
+  /** `source/dataset/period` prefix → how many more landing attempts answer a retryable HTTP 503. */
+  unavailable: Map<string, number>;
 }
 
 export interface StubWorker {
@@ -49,7 +51,7 @@ export async function startStubWorker(): Promise<StubWorker> {
     queues: { workflows: queue, landing: queue, building: queue },
     committerId: `${prefix}/committer`,
   };
-  const log: StubLog = { landed: [], published: [], builds: [], failLanding: new Set() };
+  const log: StubLog = { landed: [], published: [], builds: [], failLanding: new Set(), unavailable: new Map() };
   let snapshot = 0;
   const activities = {
     async planSource(input: PlanSourceInput) {
@@ -63,6 +65,11 @@ export async function startStubWorker(): Promise<StubWorker> {
       log.landed.push(input);
       if ([...log.failLanding].some((prefix) => key.startsWith(prefix)))
         throw toFailure(new ContractError(`${key}: required column x missing`, input.source, input.dataset));
+      const down = [...log.unavailable].find(([prefix, n]) => n > 0 && key.startsWith(prefix));
+      if (down) {
+        log.unavailable.set(down[0], down[1] - 1);
+        throw toFailure(new HttpError(`${key}: HTTP 503 on /stub`, input.source, '/stub', 503, true));
+      }
       return {
         source: input.source,
         dataset: input.dataset,

@@ -114,4 +114,29 @@ describe('workflows with stub activities', () => {
         .sort(),
     );
   });
+
+  it('a source unavailable for a while delays only its own branch; the run publishes its data once it answers', async () => {
+    w.log.unavailable.set('insersup/', 2); // two attempts fail (HTTP 503), the third lands
+    const landedBefore = w.log.landed.length;
+    const publishedBefore = w.log.published.length;
+    const result = await w.client.workflow.execute('refreshAllWorkflow', {
+      workflowId: w.id('refresh-all-503'),
+      taskQueue: w.ctx.queues.workflows,
+      args: [{ ...w.ctx, date: '2026-11-29', periods: ['2022'] }],
+    });
+    expect(result).toMatchObject({ committed: true });
+    const landed = w.log.landed.slice(landedBefore).map((l) => l.source);
+    const attempts = landed.filter((s) => s === 'insersup');
+    expect(attempts.length).toBeGreaterThanOrEqual(3); // retried by Temporal until it answered
+    // Its siblings of the same stage were not held up: each landed before InserSup's last attempt.
+    const [, rest] = (await refreshPlan()).stages.map((stage) => stage.map((p) => p.source));
+    const lastInsersup = landed.lastIndexOf('insersup');
+    for (const s of rest.filter((x) => x !== 'insersup')) expect(landed.indexOf(s), s).toBeLessThan(lastInsersup);
+    // One publish, InserSup's landing in it.
+    const published = w.log.published
+      .slice(publishedBefore)
+      .filter((p) => p.idempotencyKey.startsWith(w.id('refresh-all-503')));
+    expect(published).toHaveLength(1);
+    expect(published[0].stagedKeys.some((k) => k.includes('insersup-'))).toBe(true);
+  });
 });
