@@ -3,6 +3,11 @@
 import { ensureDependencies } from './ensure-deps.js';
 
 ensureDependencies();
+// Output piped into a reader that stops early (`devenir query … | head`) ends the command quietly, as in any Unix tool.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
   // Answered without tsx (0.1 s instead of 0.35 s): the same help, from bin/help.json.

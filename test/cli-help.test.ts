@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -34,5 +34,16 @@ describe('devenir --help answered without tsx (bin/help.js, bin/help.json)', () 
     expect(stderr).toBe('');
     expect(stdout).toBe(render(program, 80));
     expect(stdout).toContain('refresh [options]');
+  });
+
+  it('ends quietly (exit 0, nothing on stderr) when its reader is gone, as after `devenir … | head -1`', async () => {
+    const bin = path.join(import.meta.dirname, '../bin/devenir.js');
+    const child = spawn(process.execPath, [bin, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.destroy(); // the reader is gone before the help is written
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
