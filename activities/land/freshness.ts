@@ -2,6 +2,7 @@
  * Freshness: a dataset landed after its publisher's last scheduled publication (the source's declared `schedule`,
  * activities/land/datasets/<source>.yml) has nothing new to give until the next one, so refresh-all need not ask.
  */
+import { Cron } from 'croner';
 import type { Lake } from '../../lake/lake.js';
 import type { SourceDeclaration } from '../../lake/dataset-registry.js';
 import { CONNECTORS } from './index.js';
@@ -21,75 +22,19 @@ export interface FreshDataset {
   nextPublication?: string;
 }
 
-const RANGES: Array<[number, number]> = [
-  [0, 59],
-  [0, 23],
-  [1, 31],
-  [1, 12],
-  [0, 7],
-];
-
-/** One cron field (`*`, `5`, `1-6,9-12`, `*∕15`) as the set of values it matches. */
-function cronField(text: string, [min, max]: [number, number]): Set<number> {
-  const values = new Set<number>();
-  for (const part of text.split(',')) {
-    const [range, step = '1'] = part.split('/');
-    const [from, to] = range === '*' ? [min, max] : range.split('-').map(Number);
-    const last = range.includes('-') || range === '*' ? to : part.includes('/') ? max : from;
-    if (![from, last, Number(step)].every(Number.isInteger) || from < min || last > max || Number(step) < 1)
-      throw new Error(`cron field "${text}" is not understood`);
-    for (let v = from; v <= last; v += Number(step)) values.add(v);
-  }
-  return values;
-}
-
 /**
- * The ticks of a five-field cron in `timeZone` around `at`: the latest at or before it and the first after it,
- * searched within 400 days (undefined beyond).
+ * The ticks of a five-field cron in `timeZone` around `at` (croner: day of month and day of week combine as in
+ * Vixie cron): the latest at or before it and the first after it.
  */
 export function cronTicks(cron: string, timeZone: string, at: Date): { previous?: Date; next?: Date } {
-  const fields = cron.trim().split(/\s+/);
-  if (fields.length !== 5) throw new Error(`cron "${cron}" needs five fields`);
-  const [minutes, hours, days, months, weekdays] = fields.map((f, i) => cronField(f, RANGES[i]));
-  if (weekdays.has(7)) weekdays.add(0);
-  const [anyDay, anyWeekday] = [fields[2] === '*', fields[4] === '*'];
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    month: 'numeric',
-    day: 'numeric',
-    weekday: 'short',
-    hour: 'numeric',
-    minute: 'numeric',
-  });
-  const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  /** The ticks within the UTC hour starting at `hour` (ms), in order. */
-  const ticksIn = (hour: number): number[] => {
-    const p = Object.fromEntries(format.formatToParts(hour).map((x) => [x.type, x.value]));
-    const dayMatch =
-      anyDay || anyWeekday
-        ? days.has(+p.day) && weekdays.has(WEEKDAYS.indexOf(p.weekday))
-        : days.has(+p.day) || weekdays.has(WEEKDAYS.indexOf(p.weekday));
-    if (!months.has(+p.month) || !dayMatch || !hours.has(+p.hour)) return [];
-    return [...minutes]
-      .sort((a, b) => a - b)
-      .map((m) => m - Number(p.minute))
-      .filter((d) => d >= 0 && d < 60)
-      .map((d) => hour + d * 60_000);
-  };
-  const HOUR = 3_600_000;
-  const start = Math.floor(at.getTime() / HOUR) * HOUR;
-  let previous: Date | undefined;
-  let next: Date | undefined;
-  for (let h = start; h > start - 400 * 24 * HOUR && !previous; h -= HOUR) {
-    const t = ticksIn(h).filter((x) => x <= at.getTime());
-    if (t.length) previous = new Date(t.at(-1)!);
+  if (cron.trim().split(/\s+/).length !== 5) throw new Error(`cron "${cron}" needs five fields`);
+  let job: Cron;
+  try {
+    job = new Cron(cron, { timezone: timeZone, paused: true });
+  } catch (error) {
+    throw new Error(`cron "${cron}" is not understood: ${(error as Error).message}`);
   }
-  for (let h = start; h < start + 400 * 24 * HOUR && !next; h += HOUR) {
-    const t = ticksIn(h).filter((x) => x > at.getTime());
-    if (t.length) next = new Date(t[0]);
-  }
-  return { previous, next };
+  return { previous: job.previousRuns(1, at)[0], next: job.nextRun(at) ?? undefined };
 }
 
 /**
