@@ -5,7 +5,7 @@ import { openSnapshotWorkspace } from '../../lake/snapshot-workspace.js';
 /**
  * Row count and an order-independent checksum over every column of each table of the current lake snapshot (or of
  * `selector`'s; all tables, or `only`): two lakes with equal checksums hold the same rows, whatever their files or
- * snapshot numbers. A table with a `millesime` column gets one entry per millésime (`table [millesime]`), so a
+ * snapshot numbers or the order of their columns. A table with a `millesime` column gets one entry per millésime (`table [millesime]`), so a
  * difference names the partition it is in.
  */
 export async function contentChecksums(
@@ -20,7 +20,12 @@ export async function contentChecksums(
   try {
     for (const [name, manifest] of [...tables].sort(([a], [b]) => a.localeCompare(b))) {
       if (only && !only.includes(name)) continue;
-      const values = manifest.schema.map((c) => `coalesce(${sql.id(c.name)}::varchar, '<null>')`).join(', ');
+      // Columns by name: the same rows give the same checksum whatever order a table's schema lists its columns in.
+      const values = manifest.schema
+        .map((c) => c.name)
+        .sort()
+        .map((c) => `coalesce(${sql.id(c)}::varchar, '<null>')`)
+        .join(', ');
       const partitioned = manifest.schema.some((c) => c.name === 'millesime');
       const rows = await ws.rows<{ part: unknown; n: unknown; h: unknown }>(
         [
