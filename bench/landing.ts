@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { sql, Workspace } from '../lake/duckdb-session.js';
 import { FsObjectStore } from '../lake/fs-store.js';
 import { stageLanding } from '../lake/landing.js';
-import { stageTable } from '../lake/staged.js';
+import { uploadWritten } from '../lake/staged.js';
 import { COLUMNS, generate, ROW_NUMBER_KEY } from './ndjson-rows.js';
 
-async function devenirPath(file: string, dir: string): Promise<number> {
+async function devenirPath(file: string, dir: string, records: number, longestRecord: number): Promise<number> {
   const store = new FsObjectStore(path.join(dir, 'lake'));
   return Workspace.with(async (ws) => {
     const staged = await stageLanding(
@@ -22,22 +22,26 @@ async function devenirPath(file: string, dir: string): Promise<number> {
       [
         {
           path: file,
-          format: { kind: 'ndjson', columns: [ROW_NUMBER_KEY, ...COLUMNS], rowNumberKey: ROW_NUMBER_KEY },
+          format: {
+            kind: 'ndjson',
+            columns: [ROW_NUMBER_KEY, ...COLUMNS],
+            rowNumberKey: ROW_NUMBER_KEY,
+            records,
+            longestRecord,
+          },
           rawKey: 'raw/bench/x.ndjson',
         },
       ],
       { requiredColumns: ['scope_code', 'id_mesure'], patterns: { scope_code: '^[0-9]{7}[A-Z]$' }, notNull: ['code'] },
       '2021_2022',
       'bench',
+      path.join(dir, 'work'),
     );
-    await stageTable(ws, store, staged.landed, {
-      name: 'raw.bench__rows',
-      partitionColumn: 'millesime',
-      replace: ['2021_2022'],
-      orderBy: ['_raw_key', '_raw_row'],
-      presorted: staged.ordered,
-      localDir: path.join(dir, 'work'),
-    });
+    await uploadWritten(
+      store,
+      { name: 'raw.bench__rows', partitionColumn: 'millesime', replace: ['2021_2022'] },
+      staged.landedFiles,
+    );
     return staged.rows;
   });
 }
@@ -51,10 +55,12 @@ async function duckdbPath(file: string, dir: string): Promise<number> {
   });
 }
 
-const [mode, file, dir] = process.argv.slice(2);
+const [mode, file, dir, count, longest] = process.argv.slice(2);
 if (mode === 'devenir' || mode === 'duckdb') {
   const t = performance.now();
-  const rows = await (mode === 'devenir' ? devenirPath(file, dir) : duckdbPath(file, dir));
+  const rows = await (mode === 'devenir'
+    ? devenirPath(file, dir, Number(count), Number(longest))
+    : duckdbPath(file, dir));
   process.stdout.write(
     JSON.stringify({ rows, seconds: (performance.now() - t) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }),
   );
@@ -63,10 +69,14 @@ if (mode === 'devenir' || mode === 'duckdb') {
   const rows = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
   const work = mkdtempSync(path.join(os.tmpdir(), 'devenir-bench-'));
   const input = path.join(work, 'input.ndjson');
-  await generate(input, rows);
+  const longest = await generate(input, rows);
   const self = fileURLToPath(import.meta.url);
   const run = (m: string) =>
-    JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', self, m, input, work], { encoding: 'utf8' })) as {
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', self, m, input, work, String(rows), String(longest)], {
+        encoding: 'utf8',
+      }),
+    ) as {
       rows: number;
       seconds: number;
       maxRssMb: number;

@@ -24,15 +24,21 @@ const MEASURES = [
   'taux_emploi_6_mois',
 ];
 
-/** Writes `rows` InserJeunes-like measure rows (the raw contract's columns) as NDJSON, numbered as devenir writes them. */
-export async function generate(file: string, rows: number): Promise<void> {
+/**
+ * Writes `rows` InserJeunes-like measure rows (the raw contract's columns) as NDJSON, numbered as devenir writes them.
+ * Returns the longest line's length, as devenir's writer reports it (`longestRecord`).
+ */
+export async function generate(file: string, rows: number): Promise<number> {
   const out = createWriteStream(file);
+  let longest = 0;
   for (let i = 0; i < rows; i++) {
     const uai = `${String(100000 + (i % 90000)).padStart(7, '0')}${String.fromCharCode(65 + (i % 26))}`;
     const line = `{"${ROW_NUMBER_KEY}":${i + 1},"scope":"uai","scope_code":"${uai}","millesime":"2021_2022","filiere":"apprentissage","id_mesure":"${MEASURES[i % MEASURES.length]}","valeur_mesure":"${i % 120}","dimension":"id_formation_apprentissage","code":"${String(40000000 + (i % 5000))}","libelle_etab":null}\n`;
+    longest = Math.max(longest, 3 * line.length);
     if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => {
     out.end(() => resolve());
   });
+  return longest;
 }

@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { normaliseColumnNames } from './column-names.js';
 import { ContractError } from '../activities/errors.js';
 import { sql, type Workspace } from './duckdb-session.js';
+import { copyToParquet, type WrittenTable } from './parquet-writer.js';
+
+/** Rows per Parquet row group of a landed file: smaller than DuckDB's default (122,880), to bound the memory of ordered writes. */
+const LANDING_ROW_GROUP = 122_880;
 
 /** A landed file as DuckDB reads it: UTF-8 NDJSON, or CSV with its delimiter. */
 export interface LandingInput {
   path: string;
   /** `columns`: every key the NDJSON holds, when the writer knows them (one pass, no schema inference). */
   format:
-    | { kind: 'ndjson'; columns?: string[]; rowNumberKey?: string }
+    | { kind: 'ndjson'; columns?: string[]; rowNumberKey?: string; records?: number; longestRecord?: number }
     | { kind: 'csv'; delimiter: string; quote?: string; header: true };
   rawKey: string;
 }
@@ -56,7 +61,9 @@ async function isBlank(file: string): Promise<boolean> {
 }
 
 export interface LandingTables {
-  /** Workspace table holding the valid rows (all VARCHAR + `_raw_key`, `_raw_row`, `millesime`). */
+  /** The valid rows as zstd Parquet, written in one pass over the payload: one file (partition = the period), none when no row is valid. */
+  landedFiles: WrittenTable;
+  /** Workspace view of the valid rows (all VARCHAR + `_raw_key`, `_raw_row`, `millesime`), read from `landedFiles` (until they are uploaded). */
   landed: string;
   /** Workspace table holding the quarantined rows (`_reason`, `_raw_key`, `_raw_row`, `_raw_record`, `millesime`). */
   quarantine: string;
@@ -69,8 +76,10 @@ export interface LandingTables {
 }
 
 /**
- * Reads a connector's files into `landed` and `quarantine` tables: every value VARCHAR (empty → NULL), column
- * names normalised, lineage columns added, rows breaking the dataset's rules set aside with the reason.
+ * Reads a connector's files into the landed rows' Parquet file and a `quarantine` table: every value VARCHAR
+ * (empty → NULL), column names normalised, lineage columns added, rows breaking the dataset's rules set aside with
+ * the reason. The payload is read once when every row is valid (the usual case: the writer's record count says so),
+ * twice when some are not. The Parquet file goes to `outDir` (default: a new folder beside the first input).
  */
 export async function stageLanding(
   ws: Workspace,
@@ -78,8 +87,11 @@ export async function stageLanding(
   rules: LandingRules,
   period: string,
   label: string,
+  outDir?: string,
 ): Promise<LandingTables> {
   const parts: string[] = [];
+  /** Records the inputs hold, as their writers counted them (undefined: not known without reading them). */
+  let records: number | undefined = 0;
   const rejects: string[] = [];
   // Inputs in `_raw_key` order, so that the rows come out in (`_raw_key`, `_raw_row`) order with no sort.
   const ordered = inputs.map((input, i) => ({ input, i })).sort((a, b) => compare(a.input.rawKey, b.input.rawKey));
@@ -97,8 +109,10 @@ export async function stageLanding(
       const columns = known
         ? `columns = {${[...keys].map((c) => `${sql.str(c)}: 'VARCHAR'`).join(', ')}}`
         : 'sample_size = -1';
+      // DuckDB's read buffers grow with the largest record allowed: as large as needed, and no larger.
+      const largest = Math.max(16 * 2 ** 20, (input.format.longestRecord ?? 2 ** 28) + 1024);
       await ws.run(
-        `create temp ${known ? 'view' : 'table'} ${name} as select * from read_json(${sql.str(input.path)}, format = 'newline_delimited', records = true, ${columns}, maximum_object_size = 268435456)`,
+        `create temp ${known ? 'view' : 'table'} ${name} as select * from read_json(${sql.str(input.path)}, format = 'newline_delimited', records = true, ${columns}, maximum_object_size = ${largest})`,
       );
     } else {
       const rejectsTable = `rejects_${i}`;
@@ -109,6 +123,12 @@ export async function stageLanding(
         `select ${sql.str(input.rawKey)} as _raw_key, line::bigint - 1 as _raw_row, ${sql.str(`${path.basename(input.path)}: `)} || error_message as _reason from ${sql.id(rejectsTable)}`,
       );
     }
+    // A view (NDJSON with its key list) is counted by its writer; a table (CSV, sampled NDJSON) costs a count.
+    const counted =
+      input.format.kind === 'ndjson' && input.format.columns?.length
+        ? input.format.records
+        : Number((await ws.rows<{ n: string }>(`select count(*) as n from ${name}`))[0].n);
+    records = records === undefined || counted === undefined ? undefined : records + counted;
     const numberKey = input.format.kind === 'ndjson' ? input.format.rowNumberKey : undefined;
     const described = (await ws.rows<{ column_name: string; column_type: string }>(`describe ${name}`)).filter(
       (c) => c.column_name !== numberKey,
@@ -175,27 +195,38 @@ export async function stageLanding(
         ),
       ),
   ];
-  const reason = checks.length ? `concat_ws('; ', ${checks.join(', ')})` : `''`;
-  // One streaming pass over the payload: every row with its reason (if any) into a local Parquet file, read back
-  // (in parallel, in order) for the landed rows and the few quarantined ones. Nothing is held in memory.
-  const checkedFile = inputs.length ? path.join(path.dirname(inputs[0].path), `.checked-${randomUUID()}.parquet`) : '';
-  if (checkedFile) {
-    await ws.run(
-      `copy (select *, nullif(${reason}, '') as _reason from all_rows) to ${sql.str(checkedFile)} (format parquet, compression lz4_raw)`,
-    );
-    await ws.run(`create temp view checked as select * from read_parquet(${sql.str(checkedFile)})`);
-  } else await ws.run(`create temp view checked as select *, null::varchar as _reason from all_rows`);
+  const reason = checks.length ? `nullif(concat_ws('; ', ${checks.join(', ')}), '')` : 'null::varchar';
+  await ws.run(`create temp view checked as select *, ${reason} as _reason from all_rows`);
+  // One streaming pass: the valid rows, as they come, straight into their Parquet file.
+  const dir =
+    outDir ?? path.join(inputs.length ? path.dirname(inputs[0].path) : os.tmpdir(), `.landed-${randomUUID()}`);
+  await fs.mkdir(dir, { recursive: true });
+  const valid = `select * exclude (_reason), ${sql.str(period)} as millesime from checked where _reason is null`;
+  const file = await copyToParquet(ws, valid, path.join(dir, 'part-0.parquet'), period, {
+    rowGroupSize: LANDING_ROW_GROUP,
+  });
+  const schema = (await ws.rows<{ column_name: string; column_type: string }>(`describe (${valid})`)).map((c) => ({
+    name: c.column_name,
+    type: c.column_type,
+  }));
+  if (file.record_count === 0) await fs.rm(outDir ? file.localPath : dir, { recursive: true, force: true });
   await ws.run(
-    `create temp view landed as select * exclude (_reason), ${sql.str(period)} as millesime from checked where _reason is null`,
+    file.record_count
+      ? `create temp view landed as select * from read_parquet(${sql.str(file.localPath)})`
+      : `create temp view landed as ${valid} and false`,
   );
-  const bad = [
-    `select _raw_key, _raw_row, _reason, to_json(checked)::varchar as _raw_record from checked where _reason is not null`,
-    ...rejects.map((r) => `select *, null::varchar as _raw_record from (${r})`),
-  ];
+  // The invalid rows: none when every record counted landed; else a second pass picks them out.
+  const invalid =
+    records !== undefined && file.record_count === records
+      ? []
+      : [
+          `select _raw_key, _raw_row, _reason, to_json(checked)::varchar as _raw_record from checked where _reason is not null`,
+        ];
+  const bad = [...invalid, ...rejects.map((r) => `select *, null::varchar as _raw_record from (${r})`)];
   await ws.run(
-    `create temp table quarantine as select *, ${sql.str(period)} as millesime from (${bad.join(' union all ')}) order by _raw_key, _raw_row`,
+    `create temp table quarantine as select *, ${sql.str(period)} as millesime from (${bad.length ? bad.join(' union all ') : 'select null::varchar as _raw_key, null::bigint as _raw_row, null::varchar as _reason, null::varchar as _raw_record where false'}) order by _raw_key, _raw_row`,
   );
-  const [{ rows }] = await ws.rows<{ rows: string }>(`select count(*) as rows from landed`);
+  const rows = file.record_count;
   const [{ quarantined }] = await ws.rows<{ quarantined: string }>(`select count(*) as quarantined from quarantine`);
   const sampleReasons = (
     await ws.rows<{ r: string }>(
@@ -205,10 +236,11 @@ export async function stageLanding(
   const known = rules.columns ? new Set(rules.columns) : undefined;
   const unknownColumns = known ? [...present].filter((c) => !c.startsWith('_raw') && !known.has(c)) : [];
   return {
+    landedFiles: { files: file.record_count ? [file] : [], schema },
     landed: 'landed',
     quarantine: 'quarantine',
     ordered: true,
-    rows: Number(rows),
+    rows,
     quarantined: Number(quarantined),
     unknownColumns,
     sampleReasons,

@@ -11,6 +11,12 @@ export interface WrittenFile extends Omit<DataFile, 'path'> {
   localPath: string;
 }
 
+/** A table written to local Parquet files, ready to upload (lake/staged.ts uploadWritten). */
+export interface WrittenTable {
+  files: WrittenFile[];
+  schema: Array<Omit<Column, 'id'>>;
+}
+
 /**
  * Writes a table to zstd Parquet with DuckDB, one file per partition value, rows in `orderBy` order so the
  * same data always gives the same bytes. Returns DuckDB's own per-file statistics (COPY … RETURN_STATS).
@@ -21,7 +27,7 @@ export async function writeParquet(
   outDir: string,
   /** `presorted`: the table's rows already come in `orderBy` order (e.g. a landing), so none is sorted again. */
   opts: { partitionColumn: string | null; orderBy?: string[]; presorted?: boolean },
-): Promise<{ files: WrittenFile[]; schema: Array<Omit<Column, 'id'>> }> {
+): Promise<WrittenTable> {
   await fs.mkdir(outDir, { recursive: true });
   const schema = (await ws.rows<{ column_name: string; column_type: string }>(`describe ${sql.table(table)}`)).map(
     (c) => ({ name: c.column_name, type: c.column_type }),
@@ -39,20 +45,41 @@ export async function writeParquet(
     const filter = opts.partitionColumn
       ? `where ${sql.id(opts.partitionColumn)}::varchar ${partition === null ? 'is null' : `= ${sql.str(partition)}`}`
       : '';
-    const localPath = path.join(outDir, `part-${i}.parquet`);
-    const [stats] = await ws.rows<RawStats>(
-      `copy (select * from ${sql.table(table)} ${filter} ${opts.presorted ? '' : `order by ${order}`}) to ${sql.str(localPath)} (format parquet, compression zstd, return_stats true)`,
+    files.push(
+      await copyToParquet(
+        ws,
+        `select * from ${sql.table(table)} ${filter} ${opts.presorted ? '' : `order by ${order}`}`,
+        path.join(outDir, `part-${i}.parquet`),
+        partition ?? '',
+      ),
     );
-    files.push({
-      localPath,
-      partition: partition ?? '',
-      record_count: Number(stats.count),
-      file_size_bytes: Number(stats.file_size_bytes),
-      sha256: await sha256File(localPath),
-      column_stats: columnStats(stats.column_statistics),
-    });
   }
   return { files, schema };
+}
+
+/**
+ * Writes one query's rows, in the order it gives them, to one zstd Parquet file: its size, sha256 and DuckDB's own
+ * per-column statistics (COPY … RETURN_STATS). `rowGroupSize` bounds the rows DuckDB buffers per row group.
+ */
+export async function copyToParquet(
+  ws: Workspace,
+  query: string,
+  localPath: string,
+  partition: string,
+  opts: { rowGroupSize?: number } = {},
+): Promise<WrittenFile> {
+  const rowGroup = opts.rowGroupSize ? `, row_group_size ${opts.rowGroupSize}` : '';
+  const [stats] = await ws.rows<RawStats>(
+    `copy (${query}) to ${sql.str(localPath)} (format parquet, compression zstd, return_stats true${rowGroup})`,
+  );
+  return {
+    localPath,
+    partition,
+    record_count: Number(stats.count),
+    file_size_bytes: Number(stats.file_size_bytes),
+    sha256: await sha256File(localPath),
+    column_stats: columnStats(stats.column_statistics),
+  };
 }
 
 interface RawStats {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CheckResult, Column, DataFile, parseTableName, paths } from './manifest.js';
 import type { StagedTable } from './lake.js';
 import type { ObjectStore } from './object-store.js';
-import { writeParquet } from './parquet-writer.js';
+import { writeParquet, type WrittenTable } from './parquet-writer.js';
 import type { Workspace } from './duckdb-session.js';
 
 const StagedTableSchema = z.object({
@@ -57,12 +57,21 @@ export async function stageTable(
     localDir: string;
   },
 ): Promise<StagedTable> {
-  const { layer, table } = parseTableName(target.name);
-  const { files, schema } = await writeParquet(ws, workTable, path.join(target.localDir, target.name), {
+  const written = await writeParquet(ws, workTable, path.join(target.localDir, target.name), {
     partitionColumn: target.partitionColumn,
     orderBy: target.orderBy,
     presorted: target.presorted,
   });
+  return uploadWritten(store, target, written);
+}
+
+/** Uploads written Parquet files under their content-addressed keys (create-only) and returns the staged table. */
+export async function uploadWritten(
+  store: ObjectStore,
+  target: { name: string; partitionColumn: string | null; replace: string[] | 'all' },
+  { files, schema }: WrittenTable,
+): Promise<StagedTable> {
+  const { layer, table } = parseTableName(target.name);
   const out: DataFile[] = [];
   for (const f of files) {
     const key = paths.dataFile(layer, table, target.partitionColumn, f.partition, f.sha256);

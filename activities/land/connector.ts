@@ -10,6 +10,10 @@ export type LandingFormat =
       /** every key the file holds (see writeNdjson): one pass, no schema inference */ columns?: string[];
       /** the key holding each record's 1-based number, if the writer numbered them (see writeNdjson) */
       rowNumberKey?: string;
+      /** how many records the file holds, if the writer counted them: landing then reads it once when all are valid */
+      records?: number;
+      /** an upper bound of the longest record's size in bytes, if the writer knows it (DuckDB's read buffers fit it) */
+      longestRecord?: number;
     }
   | { kind: 'csv'; delimiter: string; quote?: string; header: true };
 

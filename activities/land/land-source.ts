@@ -6,7 +6,7 @@ import { Workspace } from '../../lake/duckdb-session.js';
 import { stageLanding } from '../../lake/landing.js';
 import { paths } from '../../lake/manifest.js';
 import { PreconditionFailed } from '../../lake/object-store.js';
-import { saveStaged, stageTable } from '../../lake/staged.js';
+import { saveStaged, stageTable, uploadWritten } from '../../lake/staged.js';
 import type { ActivityDeps, ActivityRuntime } from '../deps.js';
 import { ConfigError, NotFound, QuarantineThresholdExceeded } from '../errors.js';
 import { toFailure } from '../to-failure.js';
@@ -161,7 +161,7 @@ export async function landSource(
     )
       return unchanged(report.requests, false);
     return await Workspace.with(async (ws) => {
-      const staged = await stageLanding(ws, report.files, spec, period, label);
+      const staged = await stageLanding(ws, report.files, spec, period, label, path.join(workDir, table));
       const total = staged.rows + staged.quarantined;
       await checkEmptyAnswer(
         deps.lake,
@@ -188,14 +188,11 @@ export async function landSource(
         requests: report.requests,
         quarantined: staged.quarantined,
       };
-      const landed = await stageTable(ws, deps.store, staged.landed, {
-        name: table,
-        partitionColumn: 'millesime',
-        replace: [period],
-        orderBy: ['_raw_key', '_raw_row'],
-        presorted: staged.ordered,
-        localDir: workDir,
-      });
+      const landed = await uploadWritten(
+        deps.store,
+        { name: table, partitionColumn: 'millesime', replace: [period] },
+        staged.landedFiles,
+      );
       const quarantine = await stageTable(ws, deps.store, staged.quarantine, {
         name: `${table}__quarantine`,
         partitionColumn: 'millesime',

@@ -24,13 +24,16 @@ export const ROW_NUMBER_KEY = '#';
 /**
  * Writes flattened records as one NDJSON landing file under the attempt's work folder. Returns its path and
  * format, which lists every key written, so the landing step reads it in one pass with no schema inference.
- * Each record carries its number under `ROW_NUMBER_KEY` (unless a record has that key of its own).
+ * Each record carries its number under `ROW_NUMBER_KEY` (unless a record has that key of its own); `records` counts them and `longestRecord` bounds their size in bytes.
  */
 export async function writeNdjson(
   workDir: string,
   name: string,
   records: Iterable<Record<string, unknown>>,
-): Promise<{ path: string; format: { kind: 'ndjson'; columns: string[]; rowNumberKey?: string } }> {
+): Promise<{
+  path: string;
+  format: { kind: 'ndjson'; columns: string[]; rowNumberKey?: string; records: number; longestRecord: number };
+}> {
   const lines: string[] = [];
   const columns = new Set<string>();
   for (const record of records) {
@@ -43,7 +46,9 @@ export async function writeNdjson(
   const body = numbered ? lines.map((l, i) => `{${key}:${i + 1}${l.length > 2 ? ',' : ''}${l.slice(1)}`) : lines;
   const file = path.join(workDir, `${name}.ndjson`);
   await writeFile(file, body.length ? `${body.join('\n')}\n` : '', 'utf8');
-  const format = { kind: 'ndjson' as const, columns: [...columns] };
+  // An upper bound of the longest line's UTF-8 bytes (3 per UTF-16 unit), so DuckDB sizes its read buffers to fit.
+  const longestRecord = body.reduce((n, l) => Math.max(n, 3 * l.length), 0);
+  const format = { kind: 'ndjson' as const, columns: [...columns], records: lines.length, longestRecord };
   return { path: file, format: numbered ? { ...format, rowNumberKey: ROW_NUMBER_KEY } : format };
 }
 

@@ -65,6 +65,10 @@ describe('stageLanding', () => {
         });
       const [asTheyCome, sorted] = [await write('p1', true), await write('p2', false)];
       expect(asTheyCome.files.map((f) => f.sha256)).toEqual(sorted.files.map((f) => f.sha256));
+      // The landed file itself, written in the same pass that read the payload, is that sorted file.
+      expect(staged.landedFiles.files.map((f) => [f.partition, f.record_count, f.sha256])).toEqual(
+        sorted.files.map((f) => ['2024', 5, f.sha256]),
+      );
     });
   });
 
