@@ -3,7 +3,8 @@
  * full `buildLayers` per DuckDB memory limit, each in its own child process (`DEVENIR_DUCKDB_MEMORY`, DuckDB spilling
  * to the OS temp folder), side by side: wall time, peak RSS, the models held back, and a digest of every staged
  * file's sha256, which must be the same under every limit (the output is byte-identical).
- * Usage: npx tsx bench/build-memory.ts [--memory 4GB,1.2GB,1GB] [--rounds 1]
+ * The landing runs in this process under `--land-memory` (default: DuckDB's default for a worker that lands).
+ * Usage: npx tsx bench/build-memory.ts [--memory 4GB,1.2GB,1GB] [--land-memory 1.2GB] [--rounds 1]
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -60,7 +61,10 @@ if (process.argv[2] === 'build') {
   const dir = benchDir();
   const periods = sampleMillesimes();
   const sims = await startSimulators();
-  const deps = await benchDeps(benchEnv(dir, RATE), sims.baseUrls);
+  const landMemory = process.argv.includes('--land-memory')
+    ? process.argv[process.argv.indexOf('--land-memory') + 1]
+    : '';
+  const deps = await benchDeps(benchEnv(dir, RATE, { DEVENIR_DUCKDB_MEMORY: landMemory }), sims.baseUrls);
   const landStarted = performance.now();
   const { stagedKeys, landed } = await landAll(deps, periods, new Date().toISOString().slice(0, 10));
   await sims.close();
