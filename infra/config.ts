@@ -41,7 +41,7 @@ const ConfigSchema = z.object({
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   quarantineThreshold: z.number().min(0).max(1).default(0.05),
   rowDriftThreshold: z.number().min(0).default(0.5),
-  /** DuckDB's memory limit and threads (DEVENIR_DUCKDB_MEMORY, DEVENIR_DUCKDB_THREADS); unset: lake/duckdb-settings.ts's default for the role. */
+  /** DuckDB's memory limit and threads (DEVENIR_DUCKDB_MEMORY, DEVENIR_DUCKDB_THREADS); unset: lake/duckdb-settings.ts's default. */
   duckdb: z.object({
     memory: z
       .string()

@@ -1,16 +1,10 @@
 /**
- * DuckDB's default memory limits (DEVENIR_DUCKDB_MEMORY sets one for every role). A building-only worker gets
- * `building`: the full build of the three bundled millésimes peaks at 1.35 GB RSS under 1.2GB, against 1.6 GB under
- * 4GB, with the same bytes (bench/build-memory.ts, docs/benchmarks.md). A process that lands keeps `memory`: every
- * landing passes alone under 1.2GB (0.94 GB peak), but many at once in one process ran out of memory
- * ("failed to allocate data of size 512.0 MiB"). The national scale needs more: set 3GB (docs/scaling.md).
+ * DuckDB's default memory limit (DEVENIR_DUCKDB_MEMORY sets another), sized for a 2-core worker with 4 GB: the full
+ * build of the three bundled millésimes peaks at 1.35–1.58 GB RSS under it, with the same bytes as under 4GB, and
+ * every dataset of a refresh-all stage landed at once in one process peaks at 1.09 GB (bench/build-memory.ts,
+ * docs/benchmarks.md). The national scale needs more: set 3GB (docs/scaling.md).
  */
-export const DUCKDB_DEFAULTS = { memory: '4GB', building: '1.2GB' };
-
-/** The default limit of a worker polling these queues: the building one when it builds and does not land. */
-export function defaultMemory(roles: readonly string[]): string {
-  return roles.includes('building') && !roles.includes('landing') ? DUCKDB_DEFAULTS.building : DUCKDB_DEFAULTS.memory;
-}
+export const DUCKDB_DEFAULTS = { memory: '1.2GB' };
 
 export interface DuckdbSettings {
   /** Memory limit, e.g. `2.5GB` (DuckDB spills to disk beyond it); DUCKDB_DEFAULTS.memory when unset. */
