@@ -99,7 +99,21 @@ const WRAPPERS = new Set(['ActivityFailure', 'ChildWorkflowFailure', 'WorkflowFa
  * under Temporal's wrappers (whose own message is only "Activity task failed" or "Child Workflow execution failed").
  */
 export function failureMessage(error: unknown): string {
+  const cause = failureCause(error);
+  return cause?.message ?? String(error);
+}
+
+/**
+ * The failure type of the first cause under Temporal's wrappers (an `ApplicationFailure`'s `type`, e.g. `StaleBuild`,
+ * or a {@link DevenirError}'s), so a workflow can tell one failure from another; `undefined` for anything else.
+ */
+export function failureType(error: unknown): string | undefined {
+  const type = (failureCause(error) as { type?: unknown } | undefined)?.type;
+  return typeof type === 'string' ? type : undefined;
+}
+
+function failureCause(error: unknown): Error | undefined {
   let current = error as Error | undefined;
   while (current?.cause instanceof Error && WRAPPERS.has(current.name)) current = current.cause;
-  return current?.message ?? String(error);
+  return current;
 }

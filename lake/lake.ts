@@ -332,7 +332,8 @@ export function staleInputs(staged: StagedTable[], head: LakeSnapshot | undefine
   );
 }
 
-const staleBuild = (stale: string[]) =>
+/** The refusal of a publish whose models were built over inputs the head no longer holds (see {@link staleInputs}). */
+export const staleBuild = (stale: string[]) =>
   new StaleBuild(
     `another committer published into this lake while this build ran (${stale.slice(0, 3).join('; ')}${stale.length > 3 ? `; ${stale.length - 3} more` : ''}); nothing of it was published: run it again to build over the new head`,
   );

@@ -20,6 +20,20 @@ describe('the summary of refresh, backfill and build --wait', () => {
     expect(s.sentence).toBe('Published snapshot 7: 2 tables changed, 1 models run.');
   });
 
+  it('a build refused as stale and built again by the committer: the sentence says so, the run is complete', () => {
+    const s = summariseRun({
+      snapshotId: 7,
+      committed: true,
+      tablesChanged: ['published.t'],
+      modelsRun: [],
+      staleRefusals: 2,
+    });
+    expect(s.incomplete).toBe(false);
+    expect(s.sentence).toBe(
+      'Published snapshot 7: 1 tables changed, 0 models run, built again 2 times over what another committer published meanwhile.',
+    );
+  });
+
   it('held-back models: a table with reason and fix, and a sentence that names them and the fix (exit code 1)', () => {
     const s = summariseRun({
       source: 'parcoursup',

@@ -75,6 +75,7 @@ export async function backfillWorkflow(input: BackfillInput): Promise<BackfillOu
         if (result.heldBack?.length) outcome.heldBack = [...(outcome.heldBack ?? []), ...result.heldBack];
         if (result.modelsRun?.length)
           outcome.modelsRun = [...new Set([...(outcome.modelsRun ?? []), ...result.modelsRun])];
+        if (result.staleRefusals) outcome.staleRefusals = (outcome.staleRefusals ?? 0) + result.staleRefusals;
         progress.rowsLanded += rows;
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) outcome.alreadyDone.push(millesime);

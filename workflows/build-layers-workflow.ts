@@ -1,7 +1,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { PublishStagedResult } from '../activities/publish/publish-staged.js';
 import { publishViaCommitter } from './publish-via-committer.js';
-import type { RunContext } from './types.js';
+import type { BuildOutcome, RunContext } from './types.js';
 
 export interface BuildLayersWorkflowInput extends RunContext {
   /** Rebuild every model, not only those whose fingerprint (SQL, contract, macros, inputs) changed. */
@@ -11,7 +11,9 @@ export interface BuildLayersWorkflowInput extends RunContext {
 }
 
 /** Rebuilds staging → matched → published from the current lake and publishes the result (nothing new if unchanged). */
-export async function buildLayersWorkflow(input: BuildLayersWorkflowInput): Promise<PublishStagedResult> {
+export async function buildLayersWorkflow(
+  input: BuildLayersWorkflowInput,
+): Promise<PublishStagedResult & BuildOutcome> {
   const info = workflowInfo();
   return publishViaCommitter(
     input,

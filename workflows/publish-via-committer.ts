@@ -3,7 +3,7 @@ import type { Activities } from '../activities/index.js';
 import type { PublishStagedInput, PublishStagedResult } from '../activities/publish/publish-staged.js';
 import { quickOptions } from './activity-options.js';
 import { publishDoneSignal, type PublishAnswer } from './committer-workflow.js';
-import type { RunContext } from './types.js';
+import type { BuildOutcome, RunContext } from './types.js';
 
 const answers = new Map<string, PublishAnswer>();
 let handlerSet = false;
@@ -15,7 +15,7 @@ export async function publishViaCommitter(
   input: PublishStagedInput,
   rebuild: boolean,
   full?: boolean,
-): Promise<PublishStagedResult> {
+): Promise<PublishStagedResult & BuildOutcome> {
   if (!handlerSet) {
     setHandler(publishDoneSignal, (answer) => void answers.set(answer.requestId, answer));
     handlerSet = true;

@@ -146,6 +146,7 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
     ...(fresh && { fresh }),
     heldBack: built.heldBack,
     modelsRun: built.modelsRun,
+    ...(built.staleRefusals && { staleRefusals: built.staleRefusals }),
   };
 }
 

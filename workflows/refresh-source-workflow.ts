@@ -122,8 +122,9 @@ export async function refreshSourceWorkflow(input: RefreshSourceInput): Promise<
     snapshotId: published.snapshotId,
     committed: published.committed,
     tablesChanged: published.tablesChanged,
-    heldBack: (published as BuildOutcome).heldBack,
-    modelsRun: (published as BuildOutcome).modelsRun,
+    heldBack: published.heldBack,
+    modelsRun: published.modelsRun,
+    ...(published.staleRefusals && { staleRefusals: published.staleRefusals }),
   };
 }
 

@@ -37,6 +37,11 @@ export interface HeldBack {
 export interface BuildOutcome {
   heldBack?: HeldBack[];
   modelsRun?: string[];
+  /**
+   * How many times the lake refused the build as stale (another deployment's committer published one of its models'
+   * inputs meanwhile) before it published: the committer built it again over the new head each time.
+   */
+  staleRefusals?: number;
 }
 
 /** The one line a refresh that found nothing new ends with. */
@@ -55,6 +60,6 @@ export interface PublishRequest {
 
 export interface PublishAnswer {
   requestId: string;
-  result?: PublishStagedResult;
+  result?: PublishStagedResult & BuildOutcome;
   error?: string;
 }

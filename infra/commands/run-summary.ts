@@ -135,7 +135,7 @@ export function summariseRun(r: RunResult): RunSummary {
   const parts = [perSource(r), fresh, held.length ? heldBackTable(held) : undefined].filter(Boolean);
   const what =
     r.committed === false && !changed ? `nothing published (${snapshot} stays current)` : `published ${snapshot}`;
-  const published = `${what}: ${changed} tables changed${models}`;
+  const published = `${what}: ${changed} tables changed${models}${rebuiltNote(r.staleRefusals)}`;
   const shortfalls = [
     ...(held.length ? [heldBackClause(held)] : []),
     ...(failed.length ? [`failed ${failed.join(', ')}`] : []),
@@ -148,6 +148,12 @@ export function summariseRun(r: RunResult): RunSummary {
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** That the committer built the run again because another deployment published its models' inputs meanwhile. */
+const rebuiltNote = (refusals = 0) =>
+  refusals
+    ? `, built again ${refusals === 1 ? 'once' : `${refusals} times`} over what another committer published meanwhile`
+    : '';
 
 /**
  * `held back A (why), B (why) and the 12 models that read them`: each model that failed on its own with its reason;

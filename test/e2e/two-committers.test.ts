@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureMessage } from '../../activities/errors.js';
 import { runQuery } from '../../activities/export/run-query.js';
 import type { PublishStagedResult } from '../../activities/publish/publish-staged.js';
 import { paths } from '../../lake/manifest.js';
@@ -80,7 +79,7 @@ describe('two committers on one S3 lake, through two Temporal deployments', () =
     expect(await b.lake.lakeSnapshot()).toEqual(history.at(-1));
   });
 
-  it('never publishes a model built over an input the other published meanwhile: refused, then rebuilt', async () => {
+  it('never publishes a model built over an input the other published meanwhile: its committer builds it again', async () => {
     // Every layer built over both deployments' raw tables (all of the BCN now).
     expect((await refresh(a, 'bcn-all', { source: 'bcn', build: true })).committed).toBe(true);
     // Then at once: A's BCN relabels its diploma levels, B's InserJeunes revises one figure in 40; both rebuild.
@@ -97,19 +96,11 @@ describe('two committers on one S3 lake, through two Temporal deployments', () =
       [a, 'relabel', { source: 'bcn', datasets: ['n_niveau_formation_diplome'], build: true }],
       [b, 'revise', { source: 'inserjeunes', datasets: ['nationales'], periods: ['2022'], build: true }],
     ];
-    const outcomes = await Promise.allSettled(builds.map(([h, id, input]) => refresh(h, id, input)));
-    // A refused build says why in one sentence; run again, it builds over the new head and publishes.
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.status === 'fulfilled') {
-        expect(outcome.value.committed).toBe(true);
-        continue;
-      }
-      expect(failureMessage(outcome.reason)).toMatch(
-        /^publish failed: another committer published into this lake while this build ran \(.+ was built over .+\); nothing of it was published: run it again to build over the new head$/,
-      );
-      const [h, id, input] = builds[i];
-      expect((await refresh(h, `${id}-again`, input)).committed).toBe(true);
-    }
+    // Both publish, without a run again: a build the lake refuses as stale is built again by its committer over the
+    // new head (the result counts the refusals; whether a race happens depends on timing).
+    const results = await Promise.all(builds.map(([h, id, input]) => refresh(h, id, input)));
+    expect(results.map((r) => r.committed)).toEqual([true, true]);
+    process.stdout.write(`stale refusals: ${results.map((r) => r.staleRefusals ?? 0).join(', ')}\n`);
 
     // Every model at the head was built over the head's version of its inputs: a build finds nothing to do.
     const rebuild = (await a.client.workflow.execute('buildLayersWorkflow', {

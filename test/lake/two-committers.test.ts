@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StaleBuild } from '../../activities/errors.js';
 import { Lake, type StagedTable } from '../../lake/lake.js';
+import { paths } from '../../lake/manifest.js';
 import { testS3Store } from '../support/stores.js';
 
 /** One table change: partition `p` of `table`, as file `tag`. */
@@ -93,5 +94,37 @@ describe('two committers on one S3 lake (two deployments sharing DEVENIR_LAKE)',
     expect((await a.publish([fresh], { message: 'model', idempotencyKey: 'model-2' })).committed).toBe(true);
     await b.publish([change('input', '2021', 'in-3')], { message: 'input', idempotencyKey: 'input-3' });
     expect((await a.publish([fresh], { message: 'model', idempotencyKey: 'model-2' })).committed).toBe(false);
+  });
+
+  it('refuses it too when the other committer publishes between its table commits and its lake commit', async () => {
+    const store = testS3Store();
+    const a = new Lake(store);
+    const b = new Lake(testS3Store({ prefix: store.options.prefix }));
+    await a.publish([change('input', '2020', 'in-1')], { message: 'input', idempotencyKey: 'input-1' });
+    const model = (tag: string, pinned: number): StagedTable => ({
+      ...change('model', '2020', tag),
+      inputs: [{ table: 'raw.input', snapshot_id: pinned }],
+    });
+    // Deployment B publishes raw.input@2 right after A's table snapshot of raw.model, before A's lake commit.
+    const put = store.putIfAbsent.bind(store);
+    store.putIfAbsent = async (key, body) => {
+      const written = await put(key, body);
+      if (key === paths.tableSnapshot('raw', 'model', 1))
+        await b.publish([change('input', '2020', 'in-2')], { message: 'input', idempotencyKey: 'input-2' });
+      return written;
+    };
+    await expect(a.publish([model('model-1', 1)], { message: 'model', idempotencyKey: 'model-1' })).rejects.toThrow(
+      /raw\.model was built over raw\.input@1, now @2/,
+    );
+    const head = (await a.lakeSnapshot())!;
+    expect(head.tables['raw.model']).toBeUndefined();
+    // The refused attempt's table snapshot stays in raw.model's log under its key; the committer's rebuild publishes
+    // under a key of its own (workflows/committer-workflow.ts), so the lake takes the new build's files.
+    const again = await a.publish([model('model-2', head.tables['raw.input'])], {
+      message: 'model',
+      idempotencyKey: 'model-1/stale-rebuild-1',
+    });
+    expect(again.committed).toBe(true);
+    expect((await a.tables()).get('raw.model')!.files.map((f) => f.sha256)).toEqual(['model-2']);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as errors from '../../activities/errors.js';
 import { toFailure } from '../../activities/to-failure.js';
 
-const { FAILURES, PERMANENT_FAILURES, failureMessage, DevenirError } = errors;
+const { FAILURES, PERMANENT_FAILURES, failureMessage, failureType, DevenirError } = errors;
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -64,5 +64,10 @@ describe('one error model', () => {
     expect(failureMessage(child)).toBe('bcn/n_mef/2026: 404 at http://x');
     expect(failureMessage(new Error('plain'))).toBe('plain');
     expect(failureMessage('text')).toBe('text');
+    // And its type, which a workflow tells failures apart by.
+    expect(failureType(child)).toBe('SourceHttpError');
+    expect(failureType(toFailure(new errors.StaleBuild('stale')))).toBe('StaleBuild');
+    expect(failureType(new Error('plain'))).toBeUndefined();
+    expect(failureType('text')).toBeUndefined();
   });
 });

@@ -9,18 +9,22 @@ import { requestPublish } from '../../activities/publish/request-publish.js';
 import { refreshPlan } from '../../activities/land/refresh-plan.js';
 import { ContractError, HttpError } from '../../activities/errors.js';
 import { toFailure } from '../../activities/to-failure.js';
+import { staleBuild } from '../../lake/lake.js';
 import { workflowBundle } from '../../infra/worker.js';
 import type { RunContext } from '../../workflows/types.js';
 
 /** What the stub activities saw, in call order, and the failures a test asks for. */
 export interface StubLog {
   landed: LandSourceInput[];
+  /** Every publish attempt, refused ones included. */
   published: PublishStagedInput[];
   builds: BuildLayersInput[];
   /** `source/dataset/period` prefixes whose landing fails with a ContractError. */
   failLanding: Set<string>;
   /** `source/dataset/period` prefix → how many more landing attempts answer a retryable HTTP 503. */
   unavailable: Map<string, number>;
+  /** How many more publish attempts the lake refuses as stale (`StaleBuild`, as when another committer published). */
+  stale: number;
 }
 
 export interface StubWorker {
@@ -51,7 +55,14 @@ export async function startStubWorker(): Promise<StubWorker> {
     queues: { workflows: queue, landing: queue, building: queue },
     committerId: `${prefix}/committer`,
   };
-  const log: StubLog = { landed: [], published: [], builds: [], failLanding: new Set(), unavailable: new Map() };
+  const log: StubLog = {
+    landed: [],
+    published: [],
+    builds: [],
+    failLanding: new Set(),
+    unavailable: new Map(),
+    stale: 0,
+  };
   let snapshot = 0;
   const activities = {
     async planSource(input: PlanSourceInput) {
@@ -90,6 +101,10 @@ export async function startStubWorker(): Promise<StubWorker> {
     },
     async publishStaged(input: PublishStagedInput): Promise<PublishStagedResult> {
       log.published.push(input);
+      if (log.stale > 0) {
+        log.stale -= 1;
+        throw toFailure(staleBuild([`published.t was built over raw.t@${snapshot}, now @${snapshot + 1}`]));
+      }
       snapshot += 1;
       return {
         snapshotId: snapshot,

@@ -1,7 +1,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureMessage } from '../../activities/errors.js';
-import { committerQueueQuery, type PublishRequest } from '../../workflows/committer-workflow.js';
+import { committerQueueQuery, STALE_BUILD_ATTEMPTS, type PublishRequest } from '../../workflows/committer-workflow.js';
+import { summariseRun } from '../../infra/commands/run-summary.js';
 import { refreshPlan } from '../../activities/land/refresh-plan.js';
 import { startStubWorker, type StubWorker } from './stub-worker.js';
 
@@ -138,5 +139,63 @@ describe('workflows with stub activities', () => {
       .filter((p) => p.idempotencyKey.startsWith(w.id('refresh-all-503')));
     expect(published).toHaveLength(1);
     expect(published[0].stagedKeys.some((k) => k.includes('insersup-'))).toBe(true);
+  });
+
+  describe('a build the lake refuses as stale (another committer published its inputs meanwhile)', () => {
+    const STALE =
+      /^publish failed: another committer published into this lake while this build ran \(published\.t was built over raw\.t@\d+, now @\d+\); nothing of it was published: run it again to build over the new head$/;
+    const build = (name: string) =>
+      w.client.workflow.execute('buildLayersWorkflow', {
+        workflowId: w.id(name),
+        taskQueue: w.ctx.queues.workflows,
+        args: [w.ctx],
+      });
+    const since = <T>(list: T[], from: number) => list.slice(from);
+
+    it('is built again over the new head and published, and the summary says it was', async () => {
+      const [builds, published] = [w.log.builds.length, w.log.published.length];
+      w.log.stale = 1;
+      const result = await build('stale-once');
+      expect(result).toMatchObject({ committed: true, staleRefusals: 1 });
+      expect(since(w.log.builds, builds)).toHaveLength(2);
+      const attempts = since(w.log.published, published);
+      expect(attempts).toHaveLength(2);
+      // The second publish carries the second build, under a key of its own, not the refused one's.
+      const [, second] = since(w.log.builds, builds).map((_, i) => `_meta/staged/build-${builds + i + 1}.json`);
+      expect(attempts[1].stagedKeys).toEqual([second]);
+      expect(attempts[1].idempotencyKey).not.toBe(attempts[0].idempotencyKey);
+      expect(summariseRun(result).sentence).toMatch(
+        /^Published snapshot \d+: 1 tables changed, 1 models run, built again once over what another committer published meanwhile\.$/,
+      );
+    });
+
+    it(`answers the refusal after ${STALE_BUILD_ATTEMPTS} builds refused in a row`, async () => {
+      const [builds, published] = [w.log.builds.length, w.log.published.length];
+      w.log.stale = STALE_BUILD_ATTEMPTS + 2;
+      const failed = await build('stale-always').catch((e: unknown) => e);
+      const left = w.log.stale;
+      w.log.stale = 0;
+      expect(failed).toBeInstanceOf(WorkflowFailedError);
+      expect(failureMessage(failed)).toMatch(STALE);
+      expect(since(w.log.builds, builds)).toHaveLength(STALE_BUILD_ATTEMPTS);
+      expect(since(w.log.published, published)).toHaveLength(STALE_BUILD_ATTEMPTS);
+      expect(left).toBe(2);
+    });
+
+    it('is not built again when the committer did not build it (staged sets only)', async () => {
+      const [builds, published] = [w.log.builds.length, w.log.published.length];
+      w.log.stale = 1;
+      const failed = await w.client.workflow
+        .execute('refreshSourceWorkflow', {
+          workflowId: w.id('stale-staged-only'),
+          taskQueue: w.ctx.queues.workflows,
+          args: [{ ...w.ctx, source: 'bcn', datasets: ['a'], date: '2026-11-29', build: false }],
+        })
+        .catch((e: unknown) => e);
+      w.log.stale = 0;
+      expect(failureMessage(failed)).toMatch(STALE);
+      expect(since(w.log.builds, builds)).toHaveLength(0);
+      expect(since(w.log.published, published)).toHaveLength(1);
+    });
   });
 });
