@@ -4,6 +4,7 @@ import {
   defineQuery,
   defineSignal,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -90,7 +91,9 @@ async function answerRequest(
       const result = await publishStaged(input);
       return { requestId: request.requestId, result: attempt > 1 ? { ...result, staleRefusals: attempt - 1 } : result };
     } catch (error) {
-      if (request.rebuild && failureType(error) === 'StaleBuild' && attempt < STALE_BUILD_ATTEMPTS) continue;
+      // `patched`: a committer whose history answered a refusal before this retry existed replays as it ran.
+      const retry = request.rebuild && failureType(error) === 'StaleBuild' && attempt < STALE_BUILD_ATTEMPTS;
+      if (retry && patched('stale-rebuild')) continue;
       return { requestId: request.requestId, error: failureMessage(error) };
     }
   }
