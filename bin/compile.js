@@ -6,7 +6,6 @@
 // Plain JavaScript: it runs before any TypeScript loader. `node bin/compile.js` compiles ahead (the Docker image).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -24,8 +23,8 @@ const MANIFEST = 'manifest.json';
  */
 export async function compile({ root = ROOT, out = COMPILED_DIR, dirs = SOURCE_DIRS } = {}) {
   const tsconfig = readFileSync(path.join(root, 'tsconfig.json'), 'utf8');
-  const esbuildVersion = createRequire(import.meta.url)('esbuild/package.json').version;
-  // Anything that changes every output: this file (the options below), the TypeScript options, esbuild itself.
+  const esbuildVersion = readFileSync(new URL('../package.json', import.meta.resolve('esbuild')), 'utf8');
+  // Anything that changes every output: this file (the options below), the TypeScript options, esbuild's version.
   const key = createHash('sha256')
     .update(readFileSync(fileURLToPath(import.meta.url)))
     .update(tsconfig)
@@ -41,13 +40,18 @@ export async function compile({ root = ROOT, out = COMPILED_DIR, dirs = SOURCE_D
   const before = (manifest.key === key && manifest.files) || {};
   /** @type {Record<string, string>} */
   const files = {};
-  for (const dir of dirs)
-    for (const name of readdirSync(path.join(root, dir), { recursive: true })) {
-      if (!name.endsWith('.ts') || name.endsWith('.d.ts')) continue;
-      const rel = path.join(dir, name);
-      const s = statSync(path.join(root, rel));
-      files[rel] = `${s.mtimeMs}:${s.size}`;
+  // A walk of our own: readdirSync's `recursive` took 15–40 ms here against 1 ms.
+  const walk = (/** @type {string} */ rel) => {
+    for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const child = path.join(rel, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+        const s = statSync(path.join(root, child));
+        files[child] = `${s.mtimeMs}:${s.size}`;
+      }
     }
+  };
+  dirs.forEach(walk);
   const stale = Object.keys(files).filter((rel) => before[rel] !== files[rel]);
   const removed = Object.keys(manifest.files ?? {}).filter((rel) => !(rel in files));
   if (!stale.length && !removed.length) return { compiled: [], removed: [] };
