@@ -11,7 +11,7 @@ process.stdout.on('error', (error) => {
 });
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
-  // Answered without tsx (0.1 s instead of 0.35 s): the same help, from bin/help.json.
+  // The same help from bin/help.json, with commander alone: 0.03 s of CPU less than the compiled command line.
   (await import('./help.js')).printHelp();
 } else {
   // The pinned AWS SDK supports Node 20; its notice about future releases needing Node 22 is not for users.
