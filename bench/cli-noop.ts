@@ -9,6 +9,7 @@
  * Usage: npx tsx bench/cli-noop.ts [--millesime 2021_2022] [--startup-only] [--lake <lake>] [--bin <file>] [--runs 5]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +114,7 @@ if (otherLake)
 if (startupOnly) {
   print(startup);
   console.log(`  load after: ${load()}`);
+  rmSync(dir, { recursive: true, force: true }); // nothing in it worth keeping (the full run keeps its lake)
 } else {
   const worker = await startWorker();
   try {
