@@ -3,9 +3,13 @@
  * then `devenir refresh --all --wait` twice against the bundled simulators with a worker already running (services
  * warm): the first lands and builds, the second finds nothing new and must end in seconds.
  * Uses a temp filesystem lake and its own task queues on the configured (or local) Temporal.
- * Usage: npx tsx bench/cli-noop.ts [--millesime 2021_2022]
+ * `--startup-only`: only the start-up rows (no worker, no refresh, no Temporal), in seconds instead of minutes;
+ * `--lake <dir or s3://…>` adds `devenir sources` on that lake (one with data, or an S3 one); `--bin <file>` times
+ * another entry point (e.g. main's bin/devenir.js copied beside this one) instead of bin/devenir.js.
+ * Usage: npx tsx bench/cli-noop.ts [--millesime 2021_2022] [--startup-only] [--lake <lake>] [--bin <file>] [--runs 5]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +17,15 @@ import { sampleMillesimes } from '../infra/simulators/sample-data.js';
 import { benchDir, benchEnv, secs } from './bench-env.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin/devenir.js');
-const at = process.argv.indexOf('--millesime');
-const millesime = at > 0 ? process.argv[at + 1] : sampleMillesimes().at(-1)!;
+const arg = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const bin = path.resolve(arg('--bin') ?? path.join(root, 'bin/devenir.js'));
+const millesime = arg('--millesime') ?? sampleMillesimes().at(-1)!;
+const startupOnly = process.argv.includes('--startup-only');
+const otherLake = arg('--lake');
+const runs = Number(arg('--runs') ?? 5);
 const dir = benchDir();
 // Only devenir's own variables (no DEVENIR_<SOURCE>_URL of the caller) plus what reaches the shared services.
 const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DEVENIR_')));
@@ -32,10 +42,13 @@ interface Run {
   stderr: string;
 }
 
-function run(...args: string[]): Promise<Run> {
+function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -45,10 +58,14 @@ function run(...args: string[]): Promise<Run> {
   });
 }
 
-async function median(args: string[], n = 5): Promise<{ median: number; min: number }> {
+async function median(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+  n = runs,
+): Promise<{ median: number; min: number }> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await run(...args);
+    const r = await run(args, extraEnv);
     if (r.code !== 0) throw new Error(`devenir ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
     times.push(r.ms);
   }
@@ -73,27 +90,49 @@ function startWorker(): Promise<ChildProcess> {
 }
 
 const load = () => loadavg()[0].toFixed(2);
-console.log(`cli-noop: refresh --all --millesime ${millesime}, lake ${dir}, load ${load()}`);
+const timed = (t: { median: number; min: number }) => `${secs(t.median)} (min ${secs(t.min)})`;
+const print = (rows: string[][]) => {
+  for (const [what, figure, target] of rows) console.log(`  ${what.padEnd(44)} ${figure.padEnd(22)} ${target}`);
+};
+console.log(
+  startupOnly
+    ? `cli-noop --startup-only: ${path.relative(root, bin)}, ${runs} runs each, load ${load()}`
+    : `cli-noop: refresh --all --millesime ${millesime}, lake ${dir}, load ${load()}`,
+);
 const help = await median(['--help']);
 const sourcesEmpty = await median(['sources', '--json']);
-const worker = await startWorker();
-try {
-  const first = await run('refresh', '--all', '--millesime', millesime, '--wait');
-  if (first.code !== 0) throw new Error(`first refresh exited ${first.code}: ${first.stderr.slice(-2000)}`);
-  const loadBefore = load();
-  const noop = await run('refresh', '--all', '--millesime', millesime, '--wait');
-  if (noop.code !== 0) throw new Error(`no-op refresh exited ${noop.code}: ${noop.stderr.slice(-2000)}`);
-  const sources = await median(['sources', '--json']);
-  const rows = [
-    ['devenir --help', `${secs(help.median)} (min ${secs(help.min)})`, '≤ 0.5 s'],
-    ['devenir sources (empty lake)', `${secs(sourcesEmpty.median)} (min ${secs(sourcesEmpty.min)})`, '≤ 0.5 s'],
-    ['devenir sources (after refresh)', `${secs(sources.median)} (min ${secs(sources.min)})`, '≤ 0.5 s'],
-    ['refresh --all --wait (first)', secs(first.ms), ''],
-    [`refresh --all --wait (no-op, load ${loadBefore})`, secs(noop.ms), '≤ 5 s'],
-  ];
-  for (const [what, figure, target] of rows) console.log(`  ${what.padEnd(44)} ${figure.padEnd(22)} ${target}`);
-  console.log(`  no-op output: ${noop.stdout.trim()}`);
+const startup = [
+  ['devenir --help', timed(help), '≤ 0.5 s'],
+  ['devenir sources (empty lake)', timed(sourcesEmpty), '≤ 0.5 s'],
+];
+if (otherLake)
+  startup.push([
+    `devenir sources (${otherLake.startsWith('s3://') ? 's3://' : 'folder'} lake given)`,
+    timed(await median(['sources', '--json'], { DEVENIR_LAKE: otherLake })),
+    '≤ 0.5 s',
+  ]);
+if (startupOnly) {
+  print(startup);
   console.log(`  load after: ${load()}`);
-} finally {
-  worker.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true }); // nothing in it worth keeping (the full run keeps its lake)
+} else {
+  const worker = await startWorker();
+  try {
+    const first = await run(['refresh', '--all', '--millesime', millesime, '--wait']);
+    if (first.code !== 0) throw new Error(`first refresh exited ${first.code}: ${first.stderr.slice(-2000)}`);
+    const loadBefore = load();
+    const noop = await run(['refresh', '--all', '--millesime', millesime, '--wait']);
+    if (noop.code !== 0) throw new Error(`no-op refresh exited ${noop.code}: ${noop.stderr.slice(-2000)}`);
+    const sources = await median(['sources', '--json']);
+    print([
+      ...startup,
+      ['devenir sources (after refresh)', timed(sources), '≤ 0.5 s'],
+      ['refresh --all --wait (first)', secs(first.ms), ''],
+      [`refresh --all --wait (no-op, load ${loadBefore})`, secs(noop.ms), '≤ 5 s'],
+    ]);
+    console.log(`  no-op output: ${noop.stdout.trim()}`);
+    console.log(`  load after: ${load()}`);
+  } finally {
+    worker.kill('SIGTERM');
+  }
 }
