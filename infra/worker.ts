@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { configureDuckdb } from '../lake/duckdb-settings.js';
+import { configureDuckdb, defaultThreads } from '../lake/duckdb-settings.js';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -57,7 +57,7 @@ export async function startWorker(
     });
     runtimeInstalled = true;
   }
-  configureDuckdb(config.duckdb);
+  configureDuckdb({ ...config.duckdb, threads: config.duckdb.threads ?? defaultThreads(roles) });
   const ctx = runContext(config);
   const lake = await openLake({ lake: config.lake, s3: config.s3 });
   const metricsAddress = process.env.DEVENIR_METRICS_ADDRESS;

@@ -6,10 +6,20 @@
  */
 export const DUCKDB_DEFAULTS = { memory: '1.2GB' };
 
+/**
+ * DuckDB's default threads for a worker of these roles: one where it lands and does not build, the cores available
+ * elsewhere. A landing of a million rows peaks at 287–309 MB with one thread against 358–577 MB with two (DuckDB's
+ * ordered Parquet writer buffers what each thread prepares), for 0.78–0.94 of bare DuckDB's throughput
+ * (bench/landing.ts); landings running at once still run side by side, each query on its own calling thread.
+ */
+export function defaultThreads(roles: readonly string[]): number | undefined {
+  return roles.includes('landing') && !roles.includes('building') ? 1 : undefined;
+}
+
 export interface DuckdbSettings {
   /** Memory limit, e.g. `2.5GB` (DuckDB spills to disk beyond it); DUCKDB_DEFAULTS.memory when unset. */
   memory?: string;
-  /** Worker threads (default: the cores available). */
+  /** Worker threads (default: the cores available; see defaultThreads for a landing worker). */
   threads?: number;
 }
 
