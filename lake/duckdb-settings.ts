@@ -8,8 +8,8 @@ export const DUCKDB_DEFAULTS = { memory: '1.2GB' };
 
 /**
  * DuckDB's default threads for a worker of these roles: one where it lands and does not build, the cores available
- * elsewhere. A landing of a million rows peaks at 287–309 MB with one thread against 358–577 MB with two (DuckDB's
- * ordered Parquet writer buffers what each thread prepares), for 0.78–0.94 of bare DuckDB's throughput
+ * elsewhere. A landing of a million rows peaks at 218–229 MB with one thread against 426–533 MB with two (DuckDB's
+ * ordered Parquet writer buffers what each thread prepares), for 0.78–1.02 of bare DuckDB's throughput on one thread
  * (bench/landing.ts); landings running at once still run side by side, each query on its own calling thread.
  */
 export function defaultThreads(roles: readonly string[]): number | undefined {
