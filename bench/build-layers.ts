@@ -17,6 +17,7 @@ import { sampleMillesimes } from '../infra/simulators/sample-data.js';
 import { checkModels } from '../lake/contract-checks.js';
 import { Workspace } from '../lake/duckdb-session.js';
 import { registerTables } from '../lake/lake-views.js';
+import { modelWriteOrder, tablesWithMillesime } from '../lake/model-order.js';
 import { overlayTables } from '../lake/overlay.js';
 import { loadStaged, stageTable } from '../lake/staged.js';
 import { loadModels, runModels } from '../lake/transform-runner.js';
@@ -68,19 +69,16 @@ async function instrumentedBuild(deps: ActivityDeps, stagedKeys: string[]): Prom
     }
     const writes: Record<string, number> = {};
     const workDir = path.join(deps.config.workDir, 'instrumented');
+    const partitioned = await tablesWithMillesime(ws);
     for (const model of models) {
       t = performance.now();
-      const columns = (
-        await ws.rows<{ column_name: string }>(
-          `select column_name from information_schema.columns where table_catalog = current_database() and table_schema = $1 and table_name = $2`,
-          [model.layer, model.name],
-        )
-      ).map((c) => c.column_name);
       await stageTable(ws, deps.store, model.id, {
         name: model.id,
-        partitionColumn: columns.includes('millesime') ? 'millesime' : null,
+        partitionColumn: partitioned.has(model.id) ? 'millesime' : null,
         replace: 'all',
-        orderBy: model.contract.uniqueKey.length ? model.contract.uniqueKey : undefined,
+        ...(await modelWriteOrder(ws, model)),
+        stableBytes: true,
+        parallelFiles: true,
         localDir: workDir,
       });
       writes[model.id] = performance.now() - t;

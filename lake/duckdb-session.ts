@@ -48,6 +48,8 @@ export class Workspace {
     readonly connection: DuckDBConnection,
     readonly catalog: string,
     private readonly owned?: { db: DuckDBInstance; spill: string },
+    /** A second connection to another workspace's tables (fork): closing it leaves them. */
+    private readonly forked = false,
   ) {}
 
   static async open(): Promise<Workspace> {
@@ -88,6 +90,13 @@ export class Workspace {
     }
   }
 
+  /** Another connection to this workspace's tables, for statements run beside its own; closing it closes only that connection. */
+  async fork(): Promise<Workspace> {
+    const connection = await (this.owned?.db ?? (await duckdb())).connect();
+    if (!this.owned) await connection.run(`use ${quotedIdentifier(this.catalog)}`);
+    return new Workspace(connection, this.catalog, this.owned, true);
+  }
+
   async run(statement: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
     await this.connection.run(statement, params);
   }
@@ -102,6 +111,10 @@ export class Workspace {
   }
 
   async close(): Promise<void> {
+    if (this.forked) {
+      this.connection.closeSync();
+      return;
+    }
     if (this.owned) {
       this.connection.closeSync();
       this.owned.db.closeSync();

@@ -17,42 +17,103 @@ export interface WrittenTable {
   schema: Array<Omit<Column, 'id'>>;
 }
 
+/** DuckDB's Parquet row group (rows): a file of at most this many rows is one row group. */
+export const ROW_GROUP_ROWS = 122_880;
 /**
- * Writes a table to zstd Parquet with DuckDB, one file per partition value, rows in `orderBy` order so the
- * same data always gives the same bytes. Returns DuckDB's own per-file statistics (COPY … RETURN_STATS).
+ * The `row_group_size` of a presorted file of at most ROW_GROUP_ROWS rows. DuckDB's parallel writer takes a batch of
+ * the scan as a whole row group when it holds within one vector (2,048 rows) of `row_group_size`: with the default, a
+ * filtered scan whose first batch has 121,500 of the file's 122,500 rows gave two row groups on 2 threads and one on
+ * 1 thread, hence other bytes. One vector more than the default makes every such file exactly one row group.
+ */
+const ONE_ROW_GROUP = ROW_GROUP_ROWS + 2_048;
+/** Files of one row group written at once (at most DuckDB's thread count). */
+const MAX_FILES_AT_ONCE = 4;
+
+/**
+ * Writes a table to zstd Parquet with DuckDB, one file per partition value, rows in `orderBy` order so the same data
+ * always gives the same bytes. Returns DuckDB's own per-file statistics (COPY … RETURN_STATS).
  */
 export async function writeParquet(
   ws: Workspace,
   table: string,
   outDir: string,
-  /** `presorted`: the table's rows already come in `orderBy` order (e.g. a landing), so none is sorted again. */
-  opts: { partitionColumn: string | null; orderBy?: string[]; presorted?: boolean },
+  opts: {
+    partitionColumn: string | null;
+    orderBy?: string[];
+    /**
+     * The table's rows already come in `orderBy` order (a landing; a model whose final `order by` starts with its
+     * unique key, as DuckDB keeps a table in insertion order): no file of one row group is sorted again.
+     */
+    presorted?: boolean;
+    /**
+     * With `presorted`, also sort a file of more than one row group again, so that identical rows give identical
+     * bytes whatever DuckDB's thread count: a parallel write of unsorted rows cuts row groups where the threads' scan
+     * batches end. Without it such a file is written as it comes.
+     */
+    stableBytes?: boolean;
+    /**
+     * Write files of one row group several at once, each on a connection of its own (one thread encodes such a
+     * file). The table must then be visible to other connections: not a temp table or view.
+     */
+    parallelFiles?: boolean;
+  },
 ): Promise<WrittenTable> {
   await fs.mkdir(outDir, { recursive: true });
   const schema = (await ws.rows<{ column_name: string; column_type: string }>(`describe ${sql.table(table)}`)).map(
     (c) => ({ name: c.column_name, type: c.column_type }),
   );
   const order = (opts.orderBy?.length ? opts.orderBy : schema.map((c) => c.name)).map(sql.id).join(', ');
-  const partitions = opts.partitionColumn
-    ? (
-        await ws.rows<{ p: string | null }>(
-          `select distinct ${sql.id(opts.partitionColumn)}::varchar as p from ${sql.table(table)} order by p`,
-        )
-      ).map((r) => r.p)
-    : [null];
-  const files: WrittenFile[] = [];
-  for (const [i, partition] of partitions.entries()) {
-    const filter = opts.partitionColumn
-      ? `where ${sql.id(opts.partitionColumn)}::varchar ${partition === null ? 'is null' : `= ${sql.str(partition)}`}`
+  // A table keeps its insertion order only while preserve_insertion_order is on (DuckDB's default).
+  const [{ kept }] = await ws.rows<{ kept: boolean }>(`select current_setting('preserve_insertion_order') as kept`);
+  const presorted = opts.presorted === true && kept;
+  const column = opts.partitionColumn;
+  // One scan gives the partition values and the rows of each file.
+  const partitions = column
+    ? await ws.rows<{ p: string | null; n: string }>(
+        `select ${sql.id(column)}::varchar as p, count(*) as n from ${sql.table(table)} group by all order by p`,
+      )
+    : await ws.rows<{ p: null; n: string }>(`select null as p, count(*) as n from ${sql.table(table)}`);
+  // Compared as text, but without a cast on a text column, so that DuckDB pushes the filter into the scan.
+  const isText = schema.find((c) => c.name === column)?.type === 'VARCHAR';
+  const oneRowGroup = (i: number) => Number(partitions[i].n) <= ROW_GROUP_ROWS;
+  const writeFile = (connection: Workspace, i: number): Promise<WrittenFile> => {
+    const partition = partitions[i].p;
+    const filter = column
+      ? `where ${sql.id(column)}${isText ? '' : '::varchar'} ${partition === null ? 'is null' : `= ${sql.str(partition)}`}`
       : '';
-    files.push(
-      await copyToParquet(
-        ws,
-        `select * from ${sql.table(table)} ${filter} ${opts.presorted ? '' : `order by ${order}`}`,
-        path.join(outDir, `part-${i}.parquet`),
-        partition ?? '',
-      ),
+    const sorted = !presorted || (!oneRowGroup(i) && opts.stableBytes === true);
+    return copyToParquet(
+      connection,
+      `select * from ${sql.table(table)} ${filter} ${sorted ? `order by ${order}` : ''}`,
+      path.join(outDir, `part-${i}.parquet`),
+      partition ?? '',
+      !sorted && oneRowGroup(i) ? { rowGroupSize: ONE_ROW_GROUP } : {},
     );
+  };
+  const files: WrittenFile[] = [];
+  const indexes = partitions.map((_, i) => i);
+  // A larger file is written alone, its row groups encoded by DuckDB's threads side by side.
+  for (const i of indexes.filter((i) => !oneRowGroup(i))) files[i] = await writeFile(ws, i);
+  // A file of one row group is encoded by one thread: with parallelFiles, several are written at once.
+  const small = indexes.filter(oneRowGroup);
+  const [{ threads }] = await ws.rows<{ threads: string }>(`select current_setting('threads') as threads`);
+  const width = opts.parallelFiles ? Math.min(small.length, Number(threads), MAX_FILES_AT_ONCE) : 1;
+  const forks = await Promise.all(Array.from({ length: Math.max(0, width - 1) }, () => ws.fork()));
+  try {
+    const results = await Promise.allSettled(
+      [ws, ...forks].map(async (connection) => {
+        try {
+          for (let i = small.shift(); i !== undefined; i = small.shift()) files[i] = await writeFile(connection, i);
+        } catch (error) {
+          small.length = 0;
+          throw error;
+        }
+      }),
+    );
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  } finally {
+    for (const fork of forks) await fork.close();
   }
   return { files, schema };
 }

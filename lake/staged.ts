@@ -54,6 +54,10 @@ export async function stageTable(
     orderBy?: string[];
     /** The rows already come in `orderBy` order (see writeParquet). */
     presorted?: boolean;
+    /** Sort a presorted file of more than one row group again, for the same bytes on any thread count (see writeParquet). */
+    stableBytes?: boolean;
+    /** Write files of one row group several at once; not for a temp table or view (see writeParquet). */
+    parallelFiles?: boolean;
     localDir: string;
   },
 ): Promise<StagedTable> {
@@ -61,6 +65,8 @@ export async function stageTable(
     partitionColumn: target.partitionColumn,
     orderBy: target.orderBy,
     presorted: target.presorted,
+    stableBytes: target.stableBytes,
+    parallelFiles: target.parallelFiles,
   });
   return uploadWritten(store, target, written);
 }

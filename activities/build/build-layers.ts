@@ -8,6 +8,7 @@ import { failpoint } from '../../lake/failpoints.js';
 import type { StagedTable } from '../../lake/lake.js';
 import { fromManifest, registerTables } from '../../lake/lake-views.js';
 import { readsHeldBack, type HeldBackModel, type TableManifest } from '../../lake/manifest.js';
+import { modelWriteOrder, tablesWithMillesime } from '../../lake/model-order.js';
 import { loadStaged, saveStaged, stageTable } from '../../lake/staged.js';
 import { loadModels, loadSources, runModels } from '../../lake/transform-runner.js';
 import type { ActivityDeps, ActivityRuntime } from '../deps.js';
@@ -147,18 +148,15 @@ async function buildChanged(
   for (const [model, reason] of failed) result.heldBack.push({ model, reason, fix: FIX });
   const writeStarted = performance.now();
   const tables: StagedTable[] = [];
+  const partitioned = await tablesWithMillesime(ws);
   for (const model of plan.run.filter((m) => !failed.has(m.id))) {
-    const columns = (
-      await ws.rows<{ column_name: string }>(
-        `select column_name from information_schema.columns where table_catalog = current_database() and table_schema = $1 and table_name = $2`,
-        [model.layer, model.name],
-      )
-    ).map((c) => c.column_name);
     const t = await stageTable(ws, deps.store, model.id, {
       name: model.id,
-      partitionColumn: columns.includes('millesime') ? 'millesime' : null,
+      partitionColumn: partitioned.has(model.id) ? 'millesime' : null,
       replace: 'all',
-      orderBy: model.contract.uniqueKey.length ? model.contract.uniqueKey : undefined,
+      ...(await modelWriteOrder(ws, model)),
+      stableBytes: true,
+      parallelFiles: true,
       localDir: workDir,
     });
     t.fingerprint = plan.fingerprints.get(model.id);
