@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,7 @@ describe('writeParquet', () => {
   afterAll(async () => {
     await ws.run(`reset threads`);
     await ws.close();
+    rmSync(work, { recursive: true, force: true });
   });
 
   it("writes a presorted table as it comes, with the old ordered write's rows, order and bytes, on 1 and 2 threads", async () => {
