@@ -1,7 +1,7 @@
 /**
  * DuckDB's default memory limit (DEVENIR_DUCKDB_MEMORY sets another), sized for a 2-core worker with 4 GB: the full
- * build of the three bundled millésimes peaks at 1.35–1.58 GB RSS under it, with the same bytes as under 4GB, and
- * every dataset of a refresh-all stage landed at once in one process peaks at 1.09 GB (bench/build-memory.ts,
+ * build of the three bundled millésimes peaks at 1.46 GB RSS under it, with the same bytes as under 4GB, and
+ * every dataset of a refresh-all stage landed at once in one process peaks at 1.09–1.21 GB (bench/build-memory.ts,
  * docs/benchmarks.md). The national scale needs more: set 3GB (docs/scaling.md).
  */
 export const DUCKDB_DEFAULTS = { memory: '1.2GB' };
