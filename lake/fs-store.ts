@@ -9,7 +9,6 @@ const LOCK_STALE_MS = 30_000;
 
 /** The embedded lake: a local folder. Create-only via link(2), compare-and-swap via a lock file + rename(2). */
 export class FsObjectStore implements ObjectStore {
-  readonly atomicConditionalWrites = true;
   readonly root: string;
 
   constructor(readonly dir: string) {

@@ -29,8 +29,6 @@ export class PreconditionFailed extends Error {
 export interface ObjectStore {
   /** `file:///…` or `s3://bucket/prefix`, for messages. */
   readonly root: string;
-  /** Whether create-only and compare-and-swap puts are atomic on this store. */
-  readonly atomicConditionalWrites: boolean;
   get(key: string): Promise<StoredObject | undefined>;
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Unconditional write. */

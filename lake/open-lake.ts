@@ -9,12 +9,12 @@ export interface LakeLocation {
   s3?: { endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
 
-const probed = new Map<string, boolean>();
+const probed = new Map<string, Promise<boolean>>();
 
 /**
- * Opens the lake a location names. On S3 the server's conditional writes are probed once per process;
- * where they are not enforced the store says so (`atomicConditionalWrites = false`) and commits must go
- * through the single committer workflow.
+ * Opens the lake a location names. On S3 the server's conditional writes are probed once per process, at the first
+ * conditional write (a command that only reads writes nothing); where they are not enforced the store checks before
+ * it writes, and commits must go through the single committer workflow.
  */
 export async function openStore(location: LakeLocation): Promise<ObjectStore> {
   if (!location.lake.startsWith('s3://')) return new FsObjectStore(path.resolve(location.lake));
@@ -30,13 +30,21 @@ export async function openStore(location: LakeLocation): Promise<ObjectStore> {
     secretAccessKey: location.s3?.secretAccessKey,
     forcePathStyle: location.s3?.forcePathStyle ?? true,
   };
-  let conditional = probed.get(location.lake);
-  if (conditional === undefined) {
-    const probe = await probeConditionalWrites(new S3ObjectStore({ ...options, conditionalWrites: true }));
-    conditional = probe.ifNoneMatch && probe.ifMatch;
-    probed.set(location.lake, conditional);
-  }
-  return new S3ObjectStore({ ...options, conditionalWrites: conditional });
+  const conditionalWrites = () => {
+    let probe = probed.get(location.lake);
+    if (!probe) {
+      probe = probeConditionalWrites(new S3ObjectStore({ ...options, conditionalWrites: true })).then(
+        (p) => p.ifNoneMatch && p.ifMatch,
+        (error: unknown) => {
+          probed.delete(location.lake); // asked again at the next write
+          throw error;
+        },
+      );
+      probed.set(location.lake, probe);
+    }
+    return probe;
+  };
+  return new S3ObjectStore({ ...options, conditionalWrites });
 }
 
 export async function openLake(location: LakeLocation): Promise<Lake> {

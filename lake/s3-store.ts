@@ -18,8 +18,11 @@ import { PreconditionFailed, type ObjectInfo, type ObjectStore, type StoredObjec
 
 export interface S3StoreOptions extends S3ClientOptions {
   prefix: string;
-  /** Whether the server enforces If-None-Match / If-Match (see probeConditionalWrites). */
-  conditionalWrites: boolean;
+  /**
+   * Whether the server enforces If-None-Match / If-Match (see probeConditionalWrites), or how to find out: asked at
+   * the first conditional write, so that a command that only reads writes nothing (and needs no write permission).
+   */
+  conditionalWrites: boolean | (() => Promise<boolean>);
   /** Attempts per request, retried with exponential backoff and jitter (default 5). */
   maxAttempts?: number;
   /** Files larger than this are uploaded in parts of `partSize` bytes (defaults 64 MiB and 16 MiB; S3's minimum part is 5 MiB). */
@@ -35,16 +38,22 @@ const PART_SIZE = 16 * 1024 * 1024;
 /** The lake on S3 (AWS, SeaweedFS, MinIO…): create-only with If-None-Match, compare-and-swap with If-Match. */
 export class S3ObjectStore implements ObjectStore {
   readonly root: string;
-  readonly atomicConditionalWrites: boolean;
   readonly client: S3Client;
   private readonly streamClient: S3Client;
+  private atomic?: Promise<boolean>;
 
   constructor(readonly options: S3StoreOptions) {
     this.root = `s3://${options.bucket}/${options.prefix}`.replace(/\/$/, '');
-    this.atomicConditionalWrites = options.conditionalWrites;
     this.client = s3Client(options, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     // A streamed body is read once, so the SDK cannot replay it: uploadFile retries with a fresh stream itself.
     this.streamClient = s3Client(options, 1);
+  }
+
+  /** Whether the server enforces conditional writes (probed once, at the first conditional write, when not told). */
+  private atomicConditionalWrites(): Promise<boolean> {
+    const told = this.options.conditionalWrites;
+    this.atomic ??= typeof told === 'boolean' ? Promise.resolve(told) : told();
+    return this.atomic;
   }
 
   localPath(): undefined {
@@ -90,7 +99,8 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putIfAbsent(key: string, body: Buffer | string): Promise<{ version: string }> {
-    if (!this.atomicConditionalWrites && (await this.head(key))) throw new PreconditionFailed(key, 'already exists');
+    if (!(await this.atomicConditionalWrites()) && (await this.head(key)))
+      throw new PreconditionFailed(key, 'already exists');
     return this.conditional(
       key,
       () =>
@@ -105,7 +115,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putIfMatch(key: string, body: Buffer | string, expected: string): Promise<{ version: string }> {
-    if (!this.atomicConditionalWrites) {
+    if (!(await this.atomicConditionalWrites())) {
       const current = await this.head(key);
       if (!current || current.version !== expected) throw new PreconditionFailed(key, 'changed since it was read');
     }
