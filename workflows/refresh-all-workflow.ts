@@ -136,17 +136,16 @@ export async function refreshAllWorkflow(input: RefreshAllInput): Promise<Refres
     true,
   );
   progress.step = 'done';
-  const built = published as BuildOutcome;
-  if (failed.length) throw sourcesFailed(published.snapshotId, failed, sources, built);
+  if (failed.length) throw sourcesFailed(published.snapshotId, failed, sources, published);
   return {
     snapshotId: published.snapshotId,
     committed: published.committed,
     tablesChanged: published.tablesChanged,
     sources,
     ...(fresh && { fresh }),
-    heldBack: built.heldBack,
-    modelsRun: built.modelsRun,
-    ...(built.staleRefusals && { staleRefusals: built.staleRefusals }),
+    heldBack: published.heldBack,
+    modelsRun: published.modelsRun,
+    ...(published.staleRefusals && { staleRefusals: published.staleRefusals }),
   };
 }
 
