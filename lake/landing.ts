@@ -5,7 +5,7 @@ import path from 'node:path';
 import { normaliseColumnNames } from './column-names.js';
 import { ContractError } from '../activities/errors.js';
 import { sql, type Workspace } from './duckdb-session.js';
-import { copyToParquet, type WrittenTable } from './parquet-writer.js';
+import { copyToParquet, describeColumns, type WrittenTable } from './parquet-writer.js';
 
 /**
  * Rows per Parquet row group of a landed file, under DuckDB's default (122,880): its writer holds a row group in
@@ -209,10 +209,7 @@ export async function stageLanding(
   const file = await copyToParquet(ws, valid, path.join(dir, 'part-0.parquet'), period, {
     rowGroupSize: LANDING_ROW_GROUP,
   });
-  const schema = (await ws.rows<{ column_name: string; column_type: string }>(`describe (${valid})`)).map((c) => ({
-    name: c.column_name,
-    type: c.column_type,
-  }));
+  const schema = await describeColumns(ws, `(${valid})`);
   if (file.record_count === 0) await fs.rm(outDir ? file.localPath : dir, { recursive: true, force: true });
   await ws.run(
     file.record_count

@@ -59,9 +59,7 @@ export async function writeParquet(
   },
 ): Promise<WrittenTable> {
   await fs.mkdir(outDir, { recursive: true });
-  const schema = (await ws.rows<{ column_name: string; column_type: string }>(`describe ${sql.table(table)}`)).map(
-    (c) => ({ name: c.column_name, type: c.column_type }),
-  );
+  const schema = await describeColumns(ws, sql.table(table));
   const order = (opts.orderBy?.length ? opts.orderBy : schema.map((c) => c.name)).map(sql.id).join(', ');
   // A table keeps its insertion order only while preserve_insertion_order is on (DuckDB's default).
   const [{ kept }] = await ws.rows<{ kept: boolean }>(`select current_setting('preserve_insertion_order') as kept`);
@@ -116,6 +114,12 @@ export async function writeParquet(
     for (const fork of forks) await fork.close();
   }
   return { files, schema };
+}
+
+/** The columns (name, DuckDB type) of a table, view or parenthesised query, as a written file's schema. */
+export async function describeColumns(ws: Workspace, relation: string): Promise<WrittenTable['schema']> {
+  const described = await ws.rows<{ column_name: string; column_type: string }>(`describe ${relation}`);
+  return described.map((c) => ({ name: c.column_name, type: c.column_type }));
 }
 
 /**

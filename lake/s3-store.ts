@@ -40,7 +40,6 @@ export class S3ObjectStore implements ObjectStore {
   readonly root: string;
   readonly client: S3Client;
   private readonly streamClient: S3Client;
-  private atomic?: Promise<boolean>;
 
   constructor(readonly options: S3StoreOptions) {
     this.root = `s3://${options.bucket}/${options.prefix}`.replace(/\/$/, '');
@@ -49,11 +48,10 @@ export class S3ObjectStore implements ObjectStore {
     this.streamClient = s3Client(options, 1);
   }
 
-  /** Whether the server enforces conditional writes (probed once, at the first conditional write, when not told). */
-  private atomicConditionalWrites(): Promise<boolean> {
+  /** Whether the server enforces conditional writes: as told, or as the given probe answers (it keeps its answer). */
+  private async atomicConditionalWrites(): Promise<boolean> {
     const told = this.options.conditionalWrites;
-    this.atomic ??= typeof told === 'boolean' ? Promise.resolve(told) : told();
-    return this.atomic;
+    return typeof told === 'boolean' ? told : told();
   }
 
   localPath(): undefined {
